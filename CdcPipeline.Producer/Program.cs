@@ -1,9 +1,14 @@
+using CdcPipeline.Producer;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-app.Run();
+await app.RunAsync();
+
+return app.Services.GetRequiredService<ProducerRunOutcome>().ExitCode;
