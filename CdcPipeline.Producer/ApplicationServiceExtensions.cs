@@ -25,9 +25,13 @@ internal static class ApplicationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProducerOptions>, ProducerOptionsValidator>();
 
-        // The host waits for the final flush when it stops.
-        builder.Services.AddOptions<HostOptions>()
-            .Configure<IOptions<ProducerOptions>>((host, producer) => host.ShutdownTimeout = producer.Value.FlushTimeout + ShutdownMargin);
+        // The host waits for the final flush when it stops. Read raw: a wrong value is reported by the validator, not here.
+        builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            var flush = configuration.GetSection(ProducerOptions.SectionName).Get<ProducerOptions>()?.FlushTimeout
+                ?? new ProducerOptions().FlushTimeout;
+            host.ShutdownTimeout = flush > TimeSpan.Zero ? flush + ShutdownMargin : host.ShutdownTimeout;
+        });
 
         builder.AddKafkaProducer<string, byte[]>(KafkaConnectionName, ConfigureReliableDelivery);
 
