@@ -9,6 +9,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
+var outcome = app.Services.GetRequiredService<ProducerRunOutcome>();
 await app.RunAsync();
 
-return app.Services.GetRequiredService<ProducerRunOutcome>().ExitCode;
+return outcome.ExitCode;

@@ -27,7 +27,7 @@ internal sealed partial class TopicProvisioner(
         };
 
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var metadata = admin.GetMetadata(settings.AdminTimeout);
+        var metadata = ReadMetadata(admin, settings.AdminTimeout);
         var brokers = metadata.Brokers.Count;
         var missing = wanted.Where(w => FindTopic(metadata, w.Topic.Name) is null).ToList();
 
@@ -125,7 +125,7 @@ internal sealed partial class TopicProvisioner(
         var deadline = DateTimeOffset.UtcNow + waitForCreation;
         while (true)
         {
-            var metadata = admin.GetMetadata(timeout);
+            var metadata = ReadMetadata(admin, timeout);
             var absent = wanted.Where(w => FindTopic(metadata, w.Topic.Name) is null).ToList();
             if (absent.Count == 0)
             {
@@ -164,6 +164,21 @@ internal sealed partial class TopicProvisioner(
         }
 
         LogTopicReady(logger, topic.Name, found);
+    }
+
+    private static Metadata ReadMetadata(IAdminClient admin, TimeSpan timeout)
+    {
+        try
+        {
+            return admin.GetMetadata(timeout);
+        }
+        catch (KafkaException e)
+        {
+            throw new TopicProvisioningException(
+                $"Could not read the cluster's metadata within {timeout} ({ProducerOptions.SectionName}:AdminTimeout): {e.Error.Code} {e.Error.Reason}. " +
+                "Check that the brokers of ConnectionStrings:kafka are reachable.",
+                e);
+        }
     }
 
     private static TopicMetadata? FindTopic(Metadata metadata, string name) =>
