@@ -36,6 +36,17 @@ public partial class EventGeneratorTests
     }
 
     [Fact]
+    public void The_first_event_of_each_kind_is_a_create_whatever_the_seed()
+    {
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var generator = new EventGenerator(seed, new FixedTimeProvider(Now));
+            Assert.Equal(EventType.Create, generator.NextUserEvent().Type);
+            Assert.Equal(EventType.Create, generator.NextOrderEvent().Type);
+        }
+    }
+
+    [Fact]
     public void The_original_run_starts_with_creates_and_keeps_the_mix()
     {
         var generator = new EventGenerator(7, new FixedTimeProvider(Now));

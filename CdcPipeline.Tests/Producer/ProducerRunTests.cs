@@ -40,6 +40,7 @@ public sealed class ProducerRunTests(KafkaFixture kafka) : IClassFixture<KafkaFi
         Assert.All(orders, r => Assert.Equal(GoHashPartitioner.PartitionOf(r.KeyString!, 5), r.Partition));
         Assert.All(users, r => Assert.Equal(IdOf(r, "user_id"), r.KeyString));
         Assert.All(orders, r => Assert.Equal(IdOf(r, "order_id"), r.KeyString));
+        Assert.All(users.Concat(orders), r => Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", r.Header("traceparent")));
 
         Assert.Equal(7, producer.Counted("cdc.producer.events.sent", $"messaging.destination.name={settings.UsersTopic}"));
         Assert.Equal(10, producer.Counted("cdc.producer.events.sent", $"messaging.destination.name={settings.OrdersTopic}"));
