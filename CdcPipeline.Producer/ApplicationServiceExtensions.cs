@@ -33,13 +33,22 @@ internal static class ApplicationServiceExtensions
             host.ShutdownTimeout = flush > TimeSpan.Zero ? flush + ShutdownMargin : host.ShutdownTimeout;
         });
 
-        builder.AddKafkaProducer<string, byte[]>(KafkaConnectionName, ConfigureReliableDelivery);
+        builder.Services.AddSingleton<ProducerClientErrors>();
+        builder.AddKafkaProducer<string, byte[]>(
+            KafkaConnectionName,
+            ConfigureReliableDelivery,
+            (services, producer) =>
+            {
+                var errors = services.GetRequiredService<ProducerClientErrors>();
+                producer.SetErrorHandler((client, error) => errors.Report(client.Name, error));
+            });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProducerTelemetry>();
         builder.Services.AddSingleton<ProducerRunOutcome>();
         builder.Services.AddSingleton<TopicProvisioner>();
         builder.Services.AddSingleton<EventSender>();
+        builder.Services.AddSingleton<ProgressReporter>();
         builder.Services.AddHostedService<ProducerWorker>();
         return builder;
     }

@@ -18,7 +18,7 @@ internal sealed partial class ProducerWorker(
     IOptions<ProducerOptions> options,
     TopicProvisioner topics,
     EventSender sender,
-    ProducerTelemetry telemetry,
+    ProgressReporter progressReporter,
     TimeProvider clock,
     ProducerRunOutcome outcome,
     IHostApplicationLifetime lifetime,
@@ -29,11 +29,10 @@ internal sealed partial class ProducerWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var exitCode = ProducerRunOutcome.Failed;
-        DeliverySummary? summary = null;
         try
         {
             await topics.EnsureTopicsAsync(stoppingToken).ConfigureAwait(false);
-            summary = await SendAsync(stoppingToken).ConfigureAwait(false);
+            var summary = await SendAsync(stoppingToken).ConfigureAwait(false);
             exitCode = summary.Lost == 0 ? ProducerRunOutcome.Succeeded : ProducerRunOutcome.Failed;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -51,7 +50,7 @@ internal sealed partial class ProducerWorker(
         }
         finally
         {
-            outcome.Complete(exitCode, summary);
+            outcome.Complete(exitCode, sender.Summary);
             lifetime.StopApplication();
         }
     }
@@ -64,7 +63,7 @@ internal sealed partial class ProducerWorker(
 
         var stopwatch = Stopwatch.StartNew();
         using var progressStop = new CancellationTokenSource();
-        var progress = ReportProgressAsync(progressStop.Token);
+        var progress = progressReporter.RunAsync(_options.ProgressInterval, progressStop.Token);
         var completed = false;
         try
         {
@@ -164,35 +163,8 @@ internal sealed partial class ProducerWorker(
     private ValueTask SendAsync(GeneratedEvent generated) =>
         sender.SendAsync(generated.Kind == EntityKind.User ? _options.Topics.Users.Name : _options.Topics.Orders.Name, generated);
 
-    private async Task ReportProgressAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.ProgressInterval);
-        var last = sender.Summary;
-        var lastTime = Stopwatch.GetTimestamp();
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var now = sender.Summary;
-                var elapsed = Stopwatch.GetElapsedTime(lastTime).TotalSeconds;
-                lastTime = Stopwatch.GetTimestamp();
-                var rate = (now.Delivered - last.Delivered) / Math.Max(elapsed, 0.001);
-                telemetry.RecordRate(rate);
-                LogProgress(logger, now.Delivered, now.Failed, now.Unconfirmed, rate);
-                last = now;
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The run ended; the summary follows.
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer starting in {Mode} mode with seed {Seed}, topics {UsersTopic} and {OrdersTopic}")]
     private static partial void LogStarting(ILogger logger, ProducerMode mode, int seed, string usersTopic, string ordersTopic);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Progress: {Delivered} events delivered, {Failed} failed, {InFlight} in flight, {Rate:F1} events/s")]
-    private static partial void LogProgress(ILogger logger, long delivered, long failed, long inFlight, double rate);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Producer summary: {Produced} events sent, {Delivered} delivered, {Failed} failed, {Unconfirmed} unconfirmed in {Seconds:F1} s ({Rate:F1} events/s)")]
     private static partial void LogSummary(ILogger logger, long produced, long delivered, long failed, long unconfirmed, double seconds, double rate);
@@ -209,6 +181,6 @@ internal sealed partial class ProducerWorker(
     [LoggerMessage(Level = LogLevel.Error, Message = "Topics are not ready, no event was sent: {Reason}")]
     private static partial void LogTopicsNotReady(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka failed before sending: {ErrorCode} {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka failed, the run stops: {ErrorCode} {Reason}")]
     private static partial void LogKafkaFailed(ILogger logger, ErrorCode errorCode, string reason, Exception exception);
 }

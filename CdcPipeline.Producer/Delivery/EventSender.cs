@@ -10,6 +10,7 @@ namespace CdcPipeline.Producer.Delivery;
 /// </summary>
 internal sealed partial class EventSender(
     IProducer<string, byte[]> producer,
+    ProducerClientErrors clientErrors,
     ProducerTelemetry telemetry,
     ILogger<EventSender> logger)
 {
@@ -24,8 +25,14 @@ internal sealed partial class EventSender(
         Interlocked.Read(ref _produced), Interlocked.Read(ref _delivered), Interlocked.Read(ref _failed));
 
     /// <summary>Queues the event for sending; waits while the client's local queue is full.</summary>
+    /// <exception cref="KafkaException">The producer failed fatally: the event was not sent and no other will be.</exception>
     public async ValueTask SendAsync(string topic, GeneratedEvent generated)
     {
+        if (clientErrors.Fatal is { } fatal)
+        {
+            throw new KafkaException(fatal);
+        }
+
         var message = new Message<string, byte[]> { Key = generated.Key, Value = generated.Json };
         while (true)
         {
@@ -41,9 +48,14 @@ internal sealed partial class EventSender(
             }
             catch (KafkaException e)
             {
-                // Refused before it was queued (for instance a fatal producer error): counted as a failed delivery.
+                // Refused before it was queued: counted as a failed delivery. After a fatal error nothing more can be sent.
                 Interlocked.Increment(ref _produced);
                 RecordFailure(topic, generated.Key, generated.Type, e.Error);
+                if (e.Error.IsFatal)
+                {
+                    throw;
+                }
+
                 return;
             }
         }

@@ -144,6 +144,25 @@ public sealed class ProducerRunTests(KafkaFixture kafka) : IClassFixture<KafkaFi
     }
 
     [Fact]
+    public async Task A_fatal_producer_error_ends_a_continuous_run_with_a_non_zero_exit()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 3);
+        var settings = new ProducerSettings(cluster.BootstrapServers)
+            .With("Producer:Mode", "continuous")
+            .With("Producer:EventsPerSecond", "100");
+        cluster.CreateTopic(settings.UsersTopic, 3);
+        cluster.CreateTopic(settings.OrdersTopic, 5);
+        cluster.PushRequestErrors(KafkaApiKey.InitProducerId, ErrorCode.ClusterAuthorizationFailed);
+        await using var producer = ProducerHost.Create(settings.Values);
+
+        var exitCode = await producer.RunToEndAsync(RunTimeout);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(0, producer.Outcome.Summary!.Delivered);
+        Assert.Contains(producer.Logs.AtLeast(LogLevel.Error), m => m.StartsWith("Kafka failed, the run stops: ClusterAuthorizationFailed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Continuous_mode_sends_until_stopped_then_flushes_every_event()
     {
         var settings = new ProducerSettings(kafka.BootstrapServers)
