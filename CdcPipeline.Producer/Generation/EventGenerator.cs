@@ -19,8 +19,10 @@ internal sealed class EventGenerator
     public const int MinUnitPriceCents = 100;
     public const int MaxUnitPriceCents = 5100;
 
-    /// <summary>Bounds the memory of a long continuous run; beyond it the oldest choices are forgotten at random.</summary>
-    internal const int MaxTrackedPerKind = 100_000;
+    /// <summary>Bounds the memory of a long continuous run: beyond it a random live entity is forgotten (never targeted again).</summary>
+    public const int DefaultMaxTrackedPerKind = 100_000;
+
+    private readonly int _maxTrackedPerKind;
 
     private readonly Faker _faker;
     private readonly EventTimestamps _timestamps;
@@ -31,8 +33,10 @@ internal sealed class EventGenerator
     private readonly Dictionary<Guid, List<Guid>> _ordersOfUser = [];
     private readonly Dictionary<Guid, Guid> _userOfOrder = [];
 
-    public EventGenerator(int seed, TimeProvider clock)
+    public EventGenerator(int seed, TimeProvider clock, int maxTrackedPerKind = DefaultMaxTrackedPerKind)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTrackedPerKind, 2);
+        _maxTrackedPerKind = maxTrackedPerKind;
         _faker = new Faker("en") { Random = new Randomizer(seed) };
         _timestamps = new EventTimestamps(clock);
         _userTypes = new EventTypeBag(_faker.Random);
@@ -111,7 +115,7 @@ internal sealed class EventGenerator
             CreatedAt = _timestamps.Next(),
         };
 
-        if (_liveUsers.Count >= MaxTrackedPerKind)
+        if (_liveUsers.Count >= _maxTrackedPerKind)
         {
             ForgetUser(_liveUsers.Pick(_faker.Random));
         }
@@ -168,7 +172,7 @@ internal sealed class EventGenerator
             PlacedAt = _timestamps.Next(),
         };
 
-        if (_liveOrders.Count >= MaxTrackedPerKind)
+        if (_liveOrders.Count >= _maxTrackedPerKind)
         {
             ForgetOrder(_liveOrders.Pick(_faker.Random));
         }

@@ -76,16 +76,22 @@ public partial class EventGeneratorTests
         AssertShare(events, EventType.Delete, 0.10);
     }
 
-    [Fact]
-    public void Updates_and_deletes_target_live_entities_and_orders_target_live_users()
+    [Theory]
+    [InlineData(EventGenerator.DefaultMaxTrackedPerKind)]
+    [InlineData(50)]
+    public void Updates_and_deletes_target_live_entities_and_orders_target_live_users(int maxTrackedPerKind)
     {
         var liveUsers = new HashSet<string>();
         var deletedUsers = new HashSet<string>();
         var liveOrders = new Dictionary<string, string>();
         var endedOrders = new HashSet<string>();
 
-        foreach (var generated in Generate(seed: 5, LargeSample))
+        var generator = new EventGenerator(5, new FixedTimeProvider(Now), maxTrackedPerKind);
+        for (var i = 0; i < LargeSample; i++)
         {
+            var generated = generator.NextEvent(userShare: 0.4);
+            Assert.InRange(generator.LiveUsers, 0, maxTrackedPerKind);
+            Assert.InRange(generator.LiveOrders, 0, maxTrackedPerKind);
             using var document = JsonDocument.Parse(generated.Json);
             var json = document.RootElement;
             var type = json.GetProperty("event_type").GetString();
