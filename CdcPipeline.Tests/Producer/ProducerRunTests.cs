@@ -50,6 +50,34 @@ public sealed class ProducerRunTests(KafkaFixture kafka) : IClassFixture<KafkaFi
     }
 
     [Fact]
+    public async Task The_producer_runs_alone_as_a_process_and_exits_0_after_the_original_run()
+    {
+        var settings = new ProducerSettings(kafka.BootstrapServers);
+        await kafka.CreateTopicAsync(settings.UsersTopic, partitions: 3);
+        await kafka.CreateTopicAsync(settings.OrdersTopic, partitions: 5);
+
+        var (exitCode, output) = await ProducerProcess.RunAsync(settings.Values, RunTimeout);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("17 events sent, 17 delivered, 0 failed, 0 unconfirmed", output, StringComparison.Ordinal);
+        Assert.Equal(7, (await kafka.ConsumeAllAsync(settings.UsersTopic, expectedCount: 7, ReadTimeout)).Count);
+        Assert.Equal(10, (await kafka.ConsumeAllAsync(settings.OrdersTopic, expectedCount: 10, ReadTimeout)).Count);
+    }
+
+    [Fact]
+    public async Task The_producer_process_exits_non_zero_when_a_topic_has_too_few_partitions()
+    {
+        var settings = new ProducerSettings(kafka.BootstrapServers);
+        await kafka.CreateTopicAsync(settings.UsersTopic, partitions: 2);
+        await kafka.CreateTopicAsync(settings.OrdersTopic, partitions: 5);
+
+        var (exitCode, output) = await ProducerProcess.RunAsync(settings.Values, RunTimeout);
+
+        Assert.True(exitCode != 0, output);
+        Assert.Contains($"Topic '{settings.UsersTopic}' has 2 partition(s) but Producer:Topics:Users:Partitions wants 3", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_topic_with_fewer_partitions_than_configured_is_reported_and_nothing_is_sent()
     {
         var settings = new ProducerSettings(kafka.BootstrapServers);
