@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,11 @@ public sealed partial class DebeziumConnectorMonitor(
         try
         {
             await notifications.PublishUpdateAsync(connector, s => s with { State = KnownResourceStates.Waiting }).ConfigureAwait(false);
-            await notifications.WaitForResourceHealthyAsync(connector.Connect.Name, stoppingToken).ConfigureAwait(false);
+            // The worker's health check is its REST API answering: then it takes registrations.
+            await notifications.WaitForResourceAsync(
+                connector.Connect.Name,
+                e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy,
+                stoppingToken).ConfigureAwait(false);
 
             using var http = KafkaConnectHttp.CreateClient(httpClientFactory, connector.Connect);
             var client = new KafkaConnectClient(http);
