@@ -20,6 +20,8 @@ internal sealed class AppHostModel : IAsyncDisposable
 
     public IEnumerable<IResource> Resources => _builder.Resources;
 
+    public Aspire.Hosting.Eventing.IDistributedApplicationEventing Eventing => _builder.Eventing;
+
     public static async Task<AppHostModel> CreateAsync() =>
         new(await DistributedApplicationTestingBuilder.CreateAsync<Projects.CdcPipeline_AppHost>(
             TestContext.Current.CancellationToken));
