@@ -1,0 +1,42 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace CdcPipeline.AppHost.Kafka;
+
+/// <summary>
+/// One combined broker + controller node of the KRaft cluster.
+/// </summary>
+/// <param name="name">The resource name, also the host name other containers use (<c>kafka-1</c>).</param>
+/// <param name="nodeId">The KRaft node id, unique in the cluster.</param>
+public sealed class KafkaBrokerResource(string name, int nodeId) : ContainerResource(name)
+{
+    /// <summary>Listener for processes on the host (the services), advertised with its allocated host port.</summary>
+    public const string HostEndpointName = "tcp";
+
+    /// <summary>Listener for containers (Debezium, Kafka UI) and for replication between brokers.</summary>
+    public const string InternalEndpointName = "internal";
+
+    /// <summary>Listener of the KRaft controller quorum.</summary>
+    public const string ControllerEndpointName = "controller";
+
+    public const int HostListenerPort = 9094;
+    public const int InternalListenerPort = 9092;
+    public const int ControllerListenerPort = 9093;
+
+    /// <summary>Where Kafka keeps its log segments; the persistent volume is mounted here.</summary>
+    public const string DataDirectory = "/var/lib/kafka/data";
+
+    private EndpointReference? _hostEndpoint;
+    private EndpointReference? _internalEndpoint;
+
+    public int NodeId { get; } = nodeId;
+
+    public EndpointReference HostEndpoint => _hostEndpoint ??= new(this, HostEndpointName);
+
+    public EndpointReference InternalEndpoint => _internalEndpoint ??= new(this, InternalEndpointName);
+
+    /// <summary><c>kafka-N:9092</c>: how containers on the Aspire network reach this broker.</summary>
+    public string InternalAddress => $"{Name}:{InternalListenerPort}";
+
+    /// <summary>This node's entry in <c>controller.quorum.voters</c>: <c>id@kafka-N:9093</c>.</summary>
+    public string QuorumVoter => $"{NodeId}@{Name}:{ControllerListenerPort}";
+}

@@ -1,0 +1,39 @@
+using Aspire.Hosting.ApplicationModel;
+using CdcPipeline.AppHost.Debezium;
+using CdcPipeline.AppHost.Kafka;
+
+namespace CdcPipeline.AppHost.KafkaUi;
+
+public static class KafkaUiBuilderExtensions
+{
+    public const int HttpPort = 8080;
+
+    /// <summary>
+    /// Adds Kafka UI showing <paramref name="kafka"/> as one cluster (all of its brokers) with the Kafka Connect
+    /// cluster <paramref name="connect"/>.
+    /// </summary>
+    public static IResourceBuilder<ContainerResource> AddKafkaUi(
+        this IDistributedApplicationBuilder builder,
+        [ResourceName] string name,
+        IResourceBuilder<KafkaClusterResource> kafka,
+        IResourceBuilder<DebeziumConnectResource> connect)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(connect);
+
+        return builder.AddContainer(name, ContainerImageTags.KafkaUiImage, ContainerImageTags.KafkaUiTag)
+            .WithImageRegistry(ContainerImageTags.DockerHubRegistry)
+            .WithHttpEndpoint(targetPort: HttpPort, name: "http")
+            .WithEnvironment(context =>
+            {
+                var env = context.EnvironmentVariables;
+                env["KAFKA_CLUSTERS_0_NAME"] = kafka.Resource.Name;
+                env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"] = kafka.Resource.InternalBootstrapServers;
+                env["KAFKA_CLUSTERS_0_KAFKACONNECT_0_NAME"] = connect.Resource.Name;
+                env["KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS"] = connect.Resource.InternalUrl;
+            })
+            .WithHttpHealthCheck("/actuator/health", endpointName: "http")
+            .WaitFor(kafka);
+    }
+}

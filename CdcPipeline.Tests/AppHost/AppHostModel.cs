@@ -1,0 +1,55 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CdcPipeline.Tests.AppHost;
+
+/// <summary>
+/// The AppHost's application model, built the way <c>dotnet run</c> builds it but without starting anything
+/// (no Docker needed). Values are read as the manifest publisher reads them, so references stay visible as
+/// <c>{resource.bindings...}</c> / <c>{parameter.value}</c> expressions.
+/// </summary>
+internal sealed class AppHostModel : IAsyncDisposable
+{
+    private readonly IDistributedApplicationTestingBuilder _builder;
+
+    private AppHostModel(IDistributedApplicationTestingBuilder builder) => _builder = builder;
+
+    public string AppHostDirectory => _builder.AppHostDirectory;
+
+    public IEnumerable<IResource> Resources => _builder.Resources;
+
+    public Aspire.Hosting.Eventing.IDistributedApplicationEventing Eventing => _builder.Eventing;
+
+    public static async Task<AppHostModel> CreateAsync() =>
+        new(await DistributedApplicationTestingBuilder.CreateAsync<Projects.CdcPipeline_AppHost>(
+            TestContext.Current.CancellationToken));
+
+    public IResource Resource(string name) =>
+        _builder.Resources.SingleOrDefault(r => r.Name == name)
+        ?? throw new InvalidOperationException($"No resource '{name}'. Resources: {string.Join(", ", _builder.Resources.Select(r => r.Name))}");
+
+    public T Resource<T>(string name) where T : IResource =>
+        Resource(name) is T typed ? typed : throw new InvalidOperationException($"Resource '{name}' is a {Resource(name).GetType().Name}, not a {typeof(T).Name}.");
+
+    public async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(string name)
+    {
+        var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Current.CancellationToken);
+        Assert.Null(configuration.Exception);
+        return configuration.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
+    }
+
+    public async Task<IReadOnlyList<string>> ArgumentsAsync(string name)
+    {
+        var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
+            .WithArgumentsConfig()
+            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Current.CancellationToken);
+        Assert.Null(configuration.Exception);
+        return [.. configuration.Arguments.Select(a => a.Value?.ToString() ?? string.Empty)];
+    }
+
+    public ValueTask DisposeAsync() => _builder.DisposeAsync();
+}

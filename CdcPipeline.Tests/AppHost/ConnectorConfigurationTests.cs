@@ -1,0 +1,132 @@
+using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
+using CdcPipeline.AppHost.Debezium;
+
+namespace CdcPipeline.Tests.AppHost;
+
+/// <summary>The connector JSON against what the SQL creates and what the AppHost gives the services.</summary>
+public sealed partial class ConnectorConfigurationTests
+{
+    [Fact]
+    public async Task Connector_uses_the_publication_and_tables_the_sql_creates()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+        var sql = ReadSql(model);
+
+        var publication = CreatePublication().Match(sql);
+        Assert.True(publication.Success, "sql/postgres creates no publication");
+        var tables = publication.Groups["tables"].Value.Split(',')
+            .Select(t => t.Trim())
+            .Select(t => t.Contains('.', StringComparison.Ordinal) ? t : "public." + t)
+            .Order();
+
+        Assert.Equal(publication.Groups["name"].Value, connector.Config["publication.name"]);
+        Assert.Equal("disabled", connector.Config["publication.autocreate.mode"]);
+        Assert.Equal(tables, connector.Config["table.include.list"].Split(',').Select(t => t.Trim()).Order());
+        foreach (var table in tables)
+        {
+            // Change events carry the whole old row only with REPLICA IDENTITY FULL.
+            Assert.Matches($@"(?i)ALTER\s+TABLE\s+{Regex.Escape(table["public.".Length..])}\s+REPLICA\s+IDENTITY\s+FULL", sql);
+        }
+    }
+
+    [Fact]
+    public async Task Connector_reads_cdc_db_on_the_postgres_resource_through_its_own_slot()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+        var database = model.Resource<PostgresDatabaseResource>("cdcdb");
+
+        Assert.Equal("cdc-connector", connector.Name);
+        Assert.Equal("io.debezium.connector.postgresql.PostgresConnector", connector.Config["connector.class"]);
+        Assert.Equal(database.Parent.Name, connector.Config["database.hostname"]);
+        Assert.Equal(database.Parent.PrimaryEndpoint.TargetPort.ToString(), connector.Config["database.port"]);
+        Assert.Equal(database.DatabaseName, connector.Config["database.dbname"]);
+        Assert.Equal("pgoutput", connector.Config["plugin.name"]);
+        Assert.Equal("cdc_slot", connector.Config["slot.name"]);
+        // A replication slot name: lower case letters, digits and underscores, at most 63 characters.
+        Assert.Matches("^[a-z0-9_]{1,63}$", connector.Config["slot.name"]);
+    }
+
+    [Fact]
+    public async Task Cassandra_sink_reads_the_topic_prefix_the_connector_writes()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+
+        var env = await model.EnvironmentAsync("cassandra-sink");
+
+        Assert.Equal("cdc", connector.Config["topic.prefix"]);
+        Assert.Equal(connector.Config["topic.prefix"], env["CassandraSink__TopicPrefix"]);
+    }
+
+    [Fact]
+    public async Task Connector_credentials_come_from_the_worker_environment_not_the_file()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+        var connect = await model.EnvironmentAsync("debezium");
+
+        var user = EnvPlaceholder().Match(connector.Config["database.user"]);
+        var password = EnvPlaceholder().Match(connector.Config["database.password"]);
+
+        Assert.True(user.Success, "database.user is not an ${env:...} placeholder");
+        Assert.True(password.Success, "database.password is not an ${env:...} placeholder");
+        Assert.Equal("env", connect["CONNECT_CONFIG_PROVIDERS"]);
+        Assert.Equal("org.apache.kafka.common.config.provider.EnvVarConfigProvider", connect["CONNECT_CONFIG_PROVIDERS_ENV_CLASS"]);
+        Assert.Equal("{postgres-password.value}", connect[password.Groups["name"].Value]);
+        Assert.Equal("postgres", connect[user.Groups["name"].Value]);
+    }
+
+    [Fact]
+    public async Task Change_topics_are_created_partitioned_and_replicated_three_times()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+
+        Assert.Equal("3", connector.Config["topic.creation.default.replication.factor"]);
+        Assert.True(int.Parse(connector.Config["topic.creation.default.partitions"], System.Globalization.CultureInfo.InvariantCulture) > 1);
+    }
+
+    [Fact]
+    public async Task Connector_sends_heartbeats_that_write_wal_so_an_idle_database_releases_it()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+
+        Assert.True(int.Parse(connector.Config["heartbeat.interval.ms"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Contains("pg_logical_emit_message", connector.Config["heartbeat.action.query"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Change_events_are_json_with_schemas()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+
+        Assert.Equal("org.apache.kafka.connect.json.JsonConverter", connector.Config["key.converter"]);
+        Assert.Equal("org.apache.kafka.connect.json.JsonConverter", connector.Config["value.converter"]);
+        Assert.Equal("true", connector.Config["key.converter.schemas.enable"]);
+        Assert.Equal("true", connector.Config["value.converter.schemas.enable"]);
+    }
+
+    // The definition the AppHost registers, checked to be the one file in the repository.
+    private static ConnectorDefinition LoadConnector(AppHostModel model)
+    {
+        var registered = model.Resource<DebeziumConnectorResource>("cdc-connector").Definition;
+        var file = ConnectorDefinition.Load(Path.Combine(model.AppHostDirectory, "Debezium", "cdc-connector.json"));
+        Assert.Equal(file.Name, registered.Name);
+        Assert.Equal(file.Config, registered.Config);
+        return registered;
+    }
+
+    private static string ReadSql(AppHostModel model) =>
+        string.Join('\n', Directory.GetFiles(Path.Combine(model.AppHostDirectory, "..", "sql", "postgres"), "*.sql").Order().Select(File.ReadAllText));
+
+    [GeneratedRegex(@"(?i)CREATE\s+PUBLICATION\s+(?<name>\w+)\s+FOR\s+TABLE\s+(?<tables>[\w\s.,]+?)\s*;")]
+    private static partial Regex CreatePublication();
+
+    [GeneratedRegex(@"^\$\{env:(?<name>[A-Za-z_][A-Za-z0-9_]*)\}$")]
+    private static partial Regex EnvPlaceholder();
+}

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace CdcPipeline.Tests.AppHost;
+
+/// <summary>
+/// A Kafka Connect REST endpoint on 127.0.0.1 with the semantics the AppHost relies on: connector configs
+/// (GET/PUT .../config, 201 on create, 200 on update, 404 when absent), status, and restart. It records
+/// every request so tests can see what the client really sent.
+/// </summary>
+internal sealed class LocalKafkaConnectServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Task _loop;
+    private readonly ConcurrentDictionary<string, Dictionary<string, string>> _configs = new();
+    private readonly ConcurrentDictionary<string, (string State, string? Trace)> _states = new();
+
+    public LocalKafkaConnectServer()
+    {
+        Port = FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    public IReadOnlyDictionary<string, string>? ConfigOf(string connector) => _configs.TryGetValue(connector, out var c) ? c : null;
+
+    public void SetState(string connector, string state, string? trace = null) => _states[connector] = (state, trace);
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using (context.Response)
+            {
+                await HandleAsync(context.Request, context.Response);
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        var path = request.Url!.AbsolutePath.Trim('/').Split('/');
+        Requests.Enqueue($"{request.HttpMethod} {request.Url.PathAndQuery}");
+
+        if (path is not ["connectors", var name, var action])
+        {
+            await WriteAsync(response, HttpStatusCode.NotFound, new { error_code = 404, message = "Unknown path" });
+            return;
+        }
+
+        name = Uri.UnescapeDataString(name);
+        switch (request.HttpMethod, action)
+        {
+            case ("GET", "config") when _configs.TryGetValue(name, out var config):
+                await WriteAsync(response, HttpStatusCode.OK, config);
+                break;
+            case ("PUT", "config"):
+                var body = await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(request.InputStream)
+                    ?? throw new InvalidOperationException("empty body");
+                body["name"] = name; // Connect stores the name with the configuration.
+                var created = _configs.TryAdd(name, body);
+                if (!created)
+                {
+                    _configs[name] = body;
+                }
+
+                _states.TryAdd(name, ("RUNNING", null));
+                await WriteAsync(response, created ? HttpStatusCode.Created : HttpStatusCode.OK, new { name, config = body, tasks = Array.Empty<object>() });
+                break;
+            case ("GET", "status") when _states.TryGetValue(name, out var state):
+                await WriteAsync(response, HttpStatusCode.OK, new
+                {
+                    name,
+                    connector = new { state = "RUNNING", worker_id = "debezium:8083" },
+                    tasks = new object[] { state.Trace is null
+                        ? new { id = 0, state = state.State, worker_id = "debezium:8083" }
+                        : new { id = 0, state = state.State, worker_id = "debezium:8083", trace = state.Trace } },
+                    type = "source",
+                });
+                break;
+            case ("POST", "restart") when _configs.ContainsKey(name):
+                _states[name] = ("RUNNING", null);
+                response.StatusCode = (int)HttpStatusCode.NoContent;
+                break;
+            default:
+                await WriteAsync(response, HttpStatusCode.NotFound, new { error_code = 404, message = $"Connector {name} not found" });
+                break;
+        }
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse response, HttpStatusCode status, object body)
+    {
+        response.StatusCode = (int)status;
+        response.ContentType = "application/json";
+        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body));
+        await response.OutputStream.WriteAsync(bytes);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _loop;
+    }
+}
