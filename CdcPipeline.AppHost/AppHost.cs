@@ -9,7 +9,13 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Infrastructure
 var kafka = builder.AddKafkaCluster("kafka", brokerCount: 3);
 
-var postgresPassword = builder.AddParameter("postgres-password", secret: true);
+// Generated on first run and kept in the AppHost's user secrets: F5 works with no setup, and no
+// password is ever in the repository. Set Parameters:postgres-password to choose one.
+var postgresPassword = builder.AddParameter(
+    "postgres-password",
+    new GenerateParameterDefault { MinLength = 24, Special = false },
+    secret: true,
+    persist: true);
 var postgres = builder.AddCdcPostgres("postgres", postgresPassword);
 var cdcDb = postgres.AddDatabase("cdcdb", databaseName: "cdc_db")
     .WithSchemaScripts(Path.Combine("..", "sql", "postgres"));
