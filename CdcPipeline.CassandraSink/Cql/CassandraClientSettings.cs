@@ -44,6 +44,8 @@ public sealed class CassandraClientSettings
 
     public bool DisableTracing { get; set; }
 
+    public bool DisableMetrics { get; set; }
+
     /// <summary>Copies contact points, port, credentials and keyspace from <see cref="ConnectionString"/>, when set.</summary>
     public void ApplyConnectionString()
     {

@@ -1,15 +1,26 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace CdcPipeline.CassandraSink.Cql;
 
-/// <summary>The activity source of the CQL client: one client span per statement or batch, tagged by the database conventions.</summary>
+/// <summary>Telemetry of the CQL client: one client span per statement or batch and a request duration histogram, by the database conventions.</summary>
 public static class CassandraTelemetry
 {
     public const string ActivitySourceName = "CdcPipeline.Cassandra";
 
+    public const string MeterName = "CdcPipeline.Cassandra";
+
     public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 
-    internal static Activity? StartStatement(string operation, string queryText, string? keyspace, string endpoint, CqlConsistency consistency)
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Histogram<double> OperationDuration = Meter.CreateHistogram(
+        "db.client.operation.duration",
+        unit: "s",
+        description: "Duration of CQL requests, from sending (or connecting) to the response.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10] });
+
+    internal static Activity? StartStatement(string operation, string queryText, string? keyspace, CqlConsistency consistency)
     {
         var activity = ActivitySource.StartActivity(keyspace is null ? operation : $"{operation} {keyspace}", ActivityKind.Client);
         if (activity is null)
@@ -26,30 +37,55 @@ public static class CassandraTelemetry
             activity.SetTag("db.namespace", keyspace);
         }
 
-        var separator = endpoint.LastIndexOf(':');
-        if (separator > 0)
-        {
-            activity.SetTag("server.address", endpoint[..separator]);
-            activity.SetTag("server.port", int.Parse(endpoint[(separator + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        }
-
         activity.SetTag("db.cassandra.consistency_level", consistency.ToString().ToLowerInvariant());
         return activity;
     }
 
-    internal static void RecordError(Activity? activity, Exception exception)
+    internal static void SetServer(Activity? activity, string endpoint)
     {
-        if (activity is null)
+        var separator = endpoint.LastIndexOf(':');
+        if (activity is not null && separator > 0)
         {
-            return;
+            activity.SetTag("server.address", endpoint[..separator]);
+            activity.SetTag("server.port", int.Parse(endpoint[(separator + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Marks the span failed; returns the <c>error.type</c> value.</summary>
+    internal static string RecordError(Activity? activity, Exception exception)
+    {
+        var errorType = exception is CqlServerException server ? $"0x{(int)server.Code:X4}" : exception.GetType().Name;
+        if (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity.SetTag("error.type", errorType);
+            if (exception is CqlServerException serverError)
+            {
+                activity.SetTag("db.response.status_code", $"0x{(int)serverError.Code:X4}");
+            }
         }
 
-        activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-        activity.SetTag("error.type", exception.GetType().FullName);
-        if (exception is CqlServerException server)
+        return errorType;
+    }
+
+    internal static void RecordDuration(TimeSpan duration, string operation, string? keyspace, string? errorType)
+    {
+        var tags = new TagList
         {
-            activity.SetTag("db.response.status_code", $"0x{(int)server.Code:X4}");
+            { "db.system.name", "cassandra" },
+            { "db.operation.name", operation },
+        };
+        if (keyspace is not null)
+        {
+            tags.Add("db.namespace", keyspace);
         }
+
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        OperationDuration.Record(duration.TotalSeconds, tags);
     }
 
     /// <summary>The first keyword of a statement (<c>INSERT</c>, <c>SELECT</c>, ...).</summary>

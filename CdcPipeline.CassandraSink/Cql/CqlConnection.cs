@@ -87,35 +87,47 @@ internal sealed class CqlConnection : IAsyncDisposable
             FailPending(_closeReason);
         }
 
+        var frame = new CqlFrame(CqlFrame.ProtocolVersion, 0, streamId, opcode, body).ToBytes();
+        try
         {
-            var frame = new CqlFrame(CqlFrame.ProtocolVersion, 0, streamId, opcode, body).ToBytes();
             await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _stream.WriteAsync(frame, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IOException or ObjectDisposedException or SocketException)
-            {
-                Close(new CqlConnectionException($"The connection to Cassandra at {Endpoint} failed while sending a request: {exception.Message}", exception));
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-
-            CqlFrame response;
-            try
-            {
-                response = await completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                throw new CqlRequestTimeoutException(
-                    $"Cassandra at {Endpoint} did not answer a {opcode.ToString().ToUpperInvariant()} request within {timeout.TotalMilliseconds:0} ms.");
-            }
-
-            return response.Opcode == CqlOpcode.Error ? throw CqlErrorDecoder.Decode(response.Body) : response;
         }
+        catch (OperationCanceledException)
+        {
+            if (_pending.TryRemove(streamId, out _))
+            {
+                ReturnStream(streamId);
+            }
+
+            throw;
+        }
+
+        try
+        {
+            await _stream.WriteAsync(frame, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or SocketException)
+        {
+            Close(new CqlConnectionException($"The connection to Cassandra at {Endpoint} failed while sending a request: {exception.Message}", exception));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        CqlFrame response;
+        try
+        {
+            response = await completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The stream id stays reserved until the late response arrives, so it is never confused with a new request.
+            throw new CqlRequestTimeoutException(
+                $"Cassandra at {Endpoint} did not answer a {opcode.ToString().ToUpperInvariant()} request within {timeout.TotalMilliseconds:0} ms.");
+        }
+
+        return response.Opcode == CqlOpcode.Error ? throw CqlErrorDecoder.Decode(response.Body) : response;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using CdcPipeline.CassandraSink.Cql.Codecs;
 using CdcPipeline.CassandraSink.Cql.Protocol;
 using Microsoft.Extensions.Logging;
@@ -68,31 +69,24 @@ public sealed class CqlSession : IAsyncDisposable
         ExecuteAsync(CqlStatement.Prepared(statement, values), options);
 
     /// <summary>Runs one statement: QUERY for CQL text, EXECUTE for a prepared statement (re-preparing it if the server forgot it).</summary>
-    public async Task<CqlResult> ExecuteAsync(CqlStatement statement, CqlQueryOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<CqlResult> ExecuteAsync(CqlStatement statement, CqlQueryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= new CqlQueryOptions();
         var consistency = options.Consistency ?? _settings.DefaultConsistency;
-        var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var activity = _settings.DisableTracing
-            ? null
-            : CassandraTelemetry.StartStatement(CassandraTelemetry.OperationOf(statement.Query), statement.Query, _keyspace, connection.Endpoint, consistency);
-        try
-        {
-            var result = await RunAsync(connection, statement, options, consistency, cancellationToken).ConfigureAwait(false);
-            if (result.Kind == CqlResultKind.Rows)
+        return InstrumentAsync(
+            CassandraTelemetry.OperationOf(statement.Query),
+            statement.Query,
+            consistency,
+            batchSize: null,
+            async (connection, activity) =>
             {
-                activity?.SetTag("db.response.returned_rows", result.Rows!.CurrentPage.Count);
-            }
-
-            return result;
-        }
-        catch (Exception exception)
-        {
-            CassandraTelemetry.RecordError(activity, exception);
-            throw;
-        }
+                var result = await RunAsync(connection, statement, options, consistency, cancellationToken).ConfigureAwait(false);
+                activity?.SetTag("db.response.returned_rows", result.Rows?.CurrentPage.Count);
+                return result;
+            },
+            cancellationToken);
     }
 
     public Task<CqlRowSet> QueryAsync(string cql, params object?[] values) => QueryAsync(CqlStatement.Simple(cql, values));
@@ -117,20 +111,14 @@ public sealed class CqlSession : IAsyncDisposable
             return cached;
         }
 
-        var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var activity = _settings.DisableTracing
-            ? null
-            : CassandraTelemetry.StartStatement("PREPARE", cql, keyspace, connection.Endpoint, _settings.DefaultConsistency);
-        try
-        {
-            var prepared = await PrepareOnAsync(connection, cql, keyspace, cancellationToken).ConfigureAwait(false);
-            return _prepared.GetOrAdd((keyspace, cql), prepared);
-        }
-        catch (Exception exception)
-        {
-            CassandraTelemetry.RecordError(activity, exception);
-            throw;
-        }
+        var prepared = await InstrumentAsync(
+            "PREPARE",
+            cql,
+            _settings.DefaultConsistency,
+            batchSize: null,
+            (connection, _) => PrepareOnAsync(connection, cql, keyspace, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        return _prepared.GetOrAdd((keyspace, cql), prepared);
     }
 
     /// <summary>Applies a BATCH; prepared children the server forgot are re-prepared and the batch is sent again.</summary>
@@ -144,41 +132,17 @@ public sealed class CqlSession : IAsyncDisposable
         }
 
         var consistency = batch.Consistency ?? _settings.DefaultConsistency;
-        var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var activity = _settings.DisableTracing
-            ? null
-            : CassandraTelemetry.StartStatement("BATCH", string.Join("; ", batch.Statements.Select(s => s.Query).Distinct()), _keyspace, connection.Endpoint, consistency);
-        activity?.SetTag("db.operation.batch.size", batch.Statements.Count);
-        try
-        {
-            for (var attempt = 0; ; attempt++)
+        await InstrumentAsync(
+            "BATCH",
+            string.Join("; ", batch.Statements.Select(s => s.Query).Distinct()),
+            consistency,
+            batch.Statements.Count,
+            async (connection, _) =>
             {
-                var children = batch.Statements
-                    .Select(s => ((string?)(s.PreparedStatement is null ? s.Query : null), s.PreparedStatement?.Id, (IReadOnlyList<CqlValue>)SerializeValues(s)))
-                    .ToList();
-                var body = CqlRequests.Batch(batch.Type, children, consistency, batch.SerialConsistency, batch.Timestamp);
-                try
-                {
-                    await connection.SendAsync(CqlOpcode.Batch, body, batch.Timeout ?? _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                catch (CqlUnpreparedException unprepared) when (attempt == 0)
-                {
-                    foreach (var statement in batch.Statements.Select(s => s.PreparedStatement).OfType<PreparedStatement>().Distinct())
-                    {
-                        if (statement.Id.AsSpan().SequenceEqual(unprepared.UnknownId))
-                        {
-                            await ReprepareAsync(connection, statement, cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-                }
-            }
-        }
-        catch (Exception exception)
-        {
-            CassandraTelemetry.RecordError(activity, exception);
-            throw;
-        }
+                await SendBatchAsync(connection, batch, consistency, cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Health probe: reads <c>release_version</c> from <c>system.local</c> without a trace span.</summary>
@@ -205,6 +169,64 @@ public sealed class CqlSession : IAsyncDisposable
         }
 
         _connectLock.Dispose();
+    }
+
+    private async Task SendBatchAsync(CqlConnection connection, CqlBatch batch, CqlConsistency consistency, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var children = batch.Statements
+                .Select(s => ((string?)(s.PreparedStatement is null ? s.Query : null), s.PreparedStatement?.Id, (IReadOnlyList<CqlValue>)SerializeValues(s)))
+                .ToList();
+            var body = CqlRequests.Batch(batch.Type, children, consistency, batch.SerialConsistency, batch.Timestamp);
+            try
+            {
+                await connection.SendAsync(CqlOpcode.Batch, body, batch.Timeout ?? _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (CqlUnpreparedException unprepared) when (attempt == 0)
+            {
+                foreach (var statement in batch.Statements.Select(s => s.PreparedStatement).OfType<PreparedStatement>().Distinct())
+                {
+                    if (statement.Id.AsSpan().SequenceEqual(unprepared.UnknownId))
+                    {
+                        await ReprepareAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Wraps one request in a client span and a duration measurement, connecting first when needed.</summary>
+    private async Task<T> InstrumentAsync<T>(
+        string operation, string queryText, CqlConsistency consistency, int? batchSize, Func<CqlConnection, Activity?, Task<T>> run, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = _settings.DisableTracing ? null : CassandraTelemetry.StartStatement(operation, queryText, _keyspace, consistency);
+        if (batchSize is not null)
+        {
+            activity?.SetTag("db.operation.batch.size", batchSize);
+        }
+
+        string? errorType = null;
+        try
+        {
+            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            CassandraTelemetry.SetServer(activity, connection.Endpoint);
+            return await run(connection, activity).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            errorType = CassandraTelemetry.RecordError(activity, exception);
+            throw;
+        }
+        finally
+        {
+            if (!_settings.DisableMetrics)
+            {
+                CassandraTelemetry.RecordDuration(Stopwatch.GetElapsedTime(started), operation, _keyspace, errorType);
+            }
+        }
     }
 
     private async Task<CqlResult> RunAsync(CqlConnection connection, CqlStatement statement, CqlQueryOptions options, CqlConsistency consistency, CancellationToken cancellationToken)

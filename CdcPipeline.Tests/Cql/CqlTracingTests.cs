@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using CdcPipeline.CassandraSink.Cql;
 
 namespace CdcPipeline.Tests.Cql;
@@ -19,6 +20,20 @@ public class CqlTracingTests
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
+        var durations = new ConcurrentQueue<(double Seconds, Dictionary<string, object?> Tags)>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == CassandraTelemetry.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+            durations.Enqueue((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        meters.Start();
         const string keyspace = "tracing_ks";
         await using var cql = await CqlServerWithSession.StartAsync(keyspace);
         await cql.Session.ExecuteAsync("CREATE TABLE traced (id int PRIMARY KEY, v text)");
@@ -40,5 +55,8 @@ public class CqlTracingTests
         var failed = mine.Single(s => s.Status == ActivityStatusCode.Error);
         Assert.Equal("0x2200", failed.GetTagItem("db.response.status_code"));
         Assert.Equal("Cassandra error 0x2200 (Invalid): unconfigured table traced_missing", failed.StatusDescription);
+        var measured = durations.Where(d => Equals(d.Tags.GetValueOrDefault("db.namespace"), keyspace)).ToList();
+        Assert.Contains(measured, d => Equals(d.Tags["db.operation.name"], "BATCH") && d.Seconds >= 0 && !d.Tags.ContainsKey("error.type"));
+        Assert.Contains(measured, d => Equals(d.Tags["db.operation.name"], "SELECT") && Equals(d.Tags["error.type"], "0x2200"));
     }
 }

@@ -54,6 +54,30 @@ public class PythonDriverConformanceTests
         cluster.shutdown()
         """;
 
+    private const string NegotiationScript = """
+        import sys
+        from cassandra.cluster import Cluster
+        cluster = Cluster(['127.0.0.1'], port=int(sys.argv[1]), schema_metadata_enabled=False, token_metadata_enabled=False,
+                          idle_heartbeat_interval=0, compression=False, connect_timeout=20, control_connection_timeout=20)
+        session = cluster.connect()
+        print(cluster.protocol_version, session.execute("SELECT release_version FROM system.local WHERE key = 'local'").one()[0])
+        cluster.shutdown()
+        """;
+
+    [Fact]
+    public async Task Python_driver_offering_v5_is_told_to_use_v4_and_downgrades()
+    {
+        var unavailable = await PythonDriver.UnavailableReasonAsync();
+        Assert.SkipUnless(unavailable is null, $"Skipped: {unavailable}");
+        await using var server = CqlTestServer.Start();
+
+        var (exitCode, output, error) = await PythonDriver.RunScriptAsync(
+            NegotiationScript, [server.Port.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(90));
+
+        Assert.True(exitCode == 0, $"python exited with {exitCode}: {error}");
+        Assert.Equal("4 4.1.5", output.Trim().Split('\n')[^1]);
+    }
+
     [Fact]
     public async Task Python_driver_creates_schema_inserts_prepared_rows_and_reads_them_back()
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.CassandraSink.Cql.Codecs;
 using CdcPipeline.CassandraSink.Cql.Protocol;
 
 namespace CdcPipeline.Tests.Infrastructure.Cassandra;
@@ -365,11 +366,11 @@ internal sealed class CqlStatementExecutor(CqlStore store)
             throw CqlServerException.Invalid($"Some partition key parts are missing: {string.Join(", ", missing)}");
         }
 
-        var partitionKey = schema.PartitionKey.Select(k => KeyPart(schema, k, given, context, "partition key part")).ToArray();
+        var partitionKey = schema.PartitionKey.Select(k => KeyPart(k, given, context)).ToArray();
         var missingClustering = schema.Clustering.Where(k => given.All(c => c.Column != k.Name)).Select(k => k.Name).ToList();
         if (missingClustering.Count == 0)
         {
-            return (partitionKey, schema.Clustering.Select(k => KeyPart(schema, k, given, context, "clustering key part")).ToArray());
+            return (partitionKey, schema.Clustering.Select(k => KeyPart(k, given, context)).ToArray());
         }
 
         if (requireClustering || missingClustering.Count != schema.Clustering.Count)
@@ -382,7 +383,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
         return (partitionKey, null);
     }
 
-    private byte[] KeyPart(CqlTableSchema schema, CqlColumnDefinition key, IEnumerable<CqlCondition> given, CqlRequestContext context, string what)
+    private static byte[] KeyPart(CqlColumnDefinition key, IEnumerable<CqlCondition> given, CqlRequestContext context)
     {
         var (value, unset) = Evaluate(given.First(c => c.Column == key.Name).Value, key, context);
         if (unset)
@@ -434,7 +435,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
             var limit = limitBytes is null ? int.MaxValue : BinaryPrimitives.ReadInt32BigEndian(limitBytes);
             if (limit <= 0)
             {
-                throw CqlServerException.Invalid($"LIMIT must be strictly positive");
+                throw CqlServerException.Invalid("LIMIT must be strictly positive");
             }
 
             rows = [.. rows.Take(limit)];
@@ -514,7 +515,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                 {
                     try
                     {
-                        _ = CdcPipeline.CassandraSink.Cql.Codecs.CqlCodec.Deserialize(column.Type, bytes);
+                        _ = CqlCodec.Deserialize(column.Type, bytes);
                     }
                     catch (Exception exception) when (exception is InvalidDataException or OverflowException or ArgumentException)
                     {
