@@ -67,6 +67,12 @@ internal sealed class CqlConnection : IAsyncDisposable
 
             return connection;
         }
+        catch (Exception exception) when (exception is CqlRequestTimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new CqlConnectionException(
+                $"Cassandra at {endpoint} accepted the connection but did not complete STARTUP within {timeout.TotalSeconds:0.#} s.", exception);
+        }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);

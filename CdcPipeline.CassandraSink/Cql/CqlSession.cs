@@ -184,14 +184,12 @@ public sealed class CqlSession : IAsyncDisposable
                 await connection.SendAsync(CqlOpcode.Batch, body, batch.Timeout ?? _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (CqlUnpreparedException unprepared) when (attempt == 0)
+            catch (CqlUnpreparedException) when (attempt == 0)
             {
+                // A server that forgot one statement (a restart) forgot them all: re-prepare every child once.
                 foreach (var statement in batch.Statements.Select(s => s.PreparedStatement).OfType<PreparedStatement>().Distinct())
                 {
-                    if (statement.Id.AsSpan().SequenceEqual(unprepared.UnknownId))
-                    {
-                        await ReprepareAsync(connection, statement, cancellationToken).ConfigureAwait(false);
-                    }
+                    await ReprepareAsync(connection, statement, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -36,6 +36,36 @@ public class CqlServerRulesTests
     }
 
     [Fact]
+    public async Task Writetime_reports_the_timestamp_of_the_winning_cell()
+    {
+        await using var cql = await UsersTableAsync();
+        var id = Guid.NewGuid();
+        await cql.Session.ExecuteAsync("INSERT INTO users (id, name) VALUES (?, 'new') USING TIMESTAMP 1700000000000002", id);
+        await cql.Session.ExecuteAsync("INSERT INTO users (id, name) VALUES (?, 'old') USING TIMESTAMP 1700000000000001", id);
+
+        var row = Assert.Single((await cql.Session.QueryAsync("SELECT name, WRITETIME(name) AS written FROM users WHERE id = ?", id)).CurrentPage);
+
+        Assert.Equal(("new", 1700000000000002L), (row.Get<string>("name"), row.Get<long>("written")));
+    }
+
+    [Fact]
+    public async Task Order_by_the_first_clustering_column_can_reverse_the_clustering_order()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        await cql.Session.ExecuteAsync("CREATE TABLE t (pk int, ck int, PRIMARY KEY ((pk), ck)) WITH CLUSTERING ORDER BY (ck DESC) AND comment = 'x'");
+        foreach (var ck in new[] { 2, 3, 1 })
+        {
+            await cql.Session.ExecuteAsync("INSERT INTO t (pk, ck) VALUES (1, ?)", ck);
+        }
+
+        var natural = await cql.Session.QueryAsync("SELECT ck FROM t WHERE pk = 1");
+        var reversed = await cql.Session.QueryAsync("SELECT ck FROM t WHERE pk = 1 ORDER BY ck ASC");
+
+        Assert.Equal([3, 2, 1], natural.CurrentPage.Select(r => r.Get<int>("ck")));
+        Assert.Equal([1, 2, 3], reversed.CurrentPage.Select(r => r.Get<int>("ck")));
+    }
+
+    [Fact]
     public async Task Delete_older_than_the_write_leaves_the_row()
     {
         await using var cql = await UsersTableAsync();

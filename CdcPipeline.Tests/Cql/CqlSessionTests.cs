@@ -113,10 +113,13 @@ public class CqlSessionTests
 
         cql.Server.ForgetPreparedStatements();
         await cql.Session.ExecuteAsync(insert, Guid.NewGuid(), "second");
+        var update = await cql.Session.PrepareAsync("UPDATE orders SET quantity = ? WHERE order_id = ?", Ct);
         cql.Server.ForgetPreparedStatements();
-        await cql.Session.BatchAsync(new CqlBatch().Add(insert, Guid.NewGuid(), "third"), Ct);
+        var third = Guid.NewGuid();
+        await cql.Session.BatchAsync(new CqlBatch().Add(insert, third, "third").Add(update, 3, third), Ct);
 
         Assert.Equal(["first", "second", "third"], cql.Server.Rows("cdc_test", "orders").Select(r => (string)r["product"]!).Order());
+        Assert.Equal(3, cql.Server.Rows("cdc_test", "orders").Single(r => (string)r["product"]! == "third")["quantity"]);
     }
 
     [Fact]

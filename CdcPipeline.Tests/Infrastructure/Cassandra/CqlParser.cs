@@ -238,11 +238,11 @@ internal sealed class CqlParser
 
     private SelectStatement ParseSelect()
     {
-        IReadOnlyList<string>? columns = null;
+        IReadOnlyList<CqlSelector>? selectors = null;
         var count = false;
         if (AcceptSymbol("*"))
         {
-            columns = null;
+            selectors = null;
         }
         else if (Current.IsKeyword("count") && _tokens[_position + 1].IsSymbol("("))
         {
@@ -259,15 +259,39 @@ internal sealed class CqlParser
 
             ExpectSymbol(")");
             count = true;
+            if (AcceptKeyword("as"))
+            {
+                ExpectName();
+            }
         }
         else
         {
-            columns = ParseNameList();
+            var list = new List<CqlSelector>();
+            do
+            {
+                list.Add(ParseSelector());
+            }
+            while (AcceptSymbol(","));
+
+            selectors = list;
         }
 
         ExpectKeyword("from");
         var name = ParseTableName();
         var where = Current.IsKeyword("where") ? ParseWhere() : [];
+        (string, bool)? orderBy = null;
+        if (AcceptKeywords("order", "by"))
+        {
+            var column = ExpectName();
+            var descending = AcceptKeyword("desc");
+            if (!descending)
+            {
+                AcceptKeyword("asc");
+            }
+
+            orderBy = (column, descending);
+        }
+
         CqlTerm? limit = null;
         if (AcceptKeyword("limit"))
         {
@@ -275,7 +299,27 @@ internal sealed class CqlParser
         }
 
         var allowFiltering = AcceptKeywords("allow", "filtering");
-        return new SelectStatement(name, columns, count, where, limit, allowFiltering, _bindCount);
+        return new SelectStatement(name, selectors, count, where, orderBy, limit, allowFiltering, _bindCount);
+    }
+
+    private CqlSelector ParseSelector()
+    {
+        var writeTime = false;
+        string column;
+        if (Current.IsKeyword("writetime") && _tokens[_position + 1].IsSymbol("("))
+        {
+            _position += 2;
+            column = ExpectName();
+            ExpectSymbol(")");
+            writeTime = true;
+        }
+        else
+        {
+            column = ExpectName();
+        }
+
+        var alias = AcceptKeyword("as") ? ExpectName() : null;
+        return new CqlSelector(column, writeTime, alias);
     }
 
     private BatchTextStatement ParseBatch()

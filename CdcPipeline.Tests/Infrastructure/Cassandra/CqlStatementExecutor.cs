@@ -427,8 +427,22 @@ internal sealed class CqlStatementExecutor(CqlStore store)
             : null;
         var indexes = schema.Columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var rows = table.Read(partitionKey)
-            .Where(row => conditions.All(c => row[indexes[c.Column.Name]] is { } stored && c.Value is not null && stored.AsSpan().SequenceEqual(c.Value)))
+            .Where(row => conditions.All(c => row.Values[indexes[c.Column.Name]] is { } stored && c.Value is not null && stored.AsSpan().SequenceEqual(c.Value)))
             .ToList();
+        if (select.OrderBy is { } orderBy)
+        {
+            var first = schema.Clustering.FirstOrDefault();
+            if (first is null || orderBy.Column != first.Name || partitionKey is null)
+            {
+                throw CqlServerException.Invalid("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got " + orderBy.Column);
+            }
+
+            if (orderBy.Descending != schema.ClusteringDescending[0])
+            {
+                rows.Reverse();
+            }
+        }
+
         if (select.Limit is { } limitTerm)
         {
             var (limitBytes, _) = Evaluate(limitTerm, new CqlColumnDefinition("[limit]", CqlType.Of(CqlTypeCode.Int), CqlColumnKind.Regular), context);
@@ -444,7 +458,9 @@ internal sealed class CqlStatementExecutor(CqlStore store)
         var (columns, projection) = SelectedColumns(select, schema);
         List<byte[]?[]> output = select.Count
             ? [[BigEndian(rows.Count)]]
-            : [.. rows.Select(row => projection.Select(i => row[i]).ToArray())];
+            : [.. rows.Select(row => projection.Select(p => p.WriteTime
+                ? row.WriteTimes[p.Index] is { } written ? BigEndian(written) : null
+                : row.Values[p.Index]).ToArray())];
         var offset = context.PagingState is { Length: 4 } state ? BinaryPrimitives.ReadInt32BigEndian(state) : 0;
         var page = context.PageSize > 0 ? output.Skip(offset).Take(context.PageSize).ToList() : output.Skip(offset).ToList();
         byte[]? nextState = null;
@@ -476,16 +492,29 @@ internal sealed class CqlStatementExecutor(CqlStore store)
         return writer.ToArray();
     }
 
-    private static (IReadOnlyList<CqlColumn> Columns, IReadOnlyList<int> Projection) SelectedColumns(SelectStatement select, CqlTableSchema schema)
+    private static (IReadOnlyList<CqlColumn> Columns, IReadOnlyList<(int Index, bool WriteTime)> Projection) SelectedColumns(SelectStatement select, CqlTableSchema schema)
     {
         if (select.Count)
         {
             return ([new CqlColumn(schema.Keyspace, schema.Name, "count", CqlType.Of(CqlTypeCode.Bigint))], []);
         }
 
-        var names = select.Columns ?? schema.Columns.Select(c => c.Name).ToList();
-        var projection = names.Select(n => schema.Columns.ToList().IndexOf(schema.Column(n))).ToList();
-        return (projection.Select(i => schema.ToColumn(schema.Columns[i])).ToList(), projection);
+        var selectors = select.Selectors ?? [.. schema.Columns.Select(c => new CqlSelector(c.Name, false, null))];
+        var columns = new List<CqlColumn>();
+        var projection = new List<(int, bool)>();
+        foreach (var selector in selectors)
+        {
+            var column = schema.Column(selector.Column);
+            if (selector.WriteTime && column.Kind != CqlColumnKind.Regular)
+            {
+                throw CqlServerException.Invalid($"Cannot use selection function writeTime on PRIMARY KEY part {column.Name}");
+            }
+
+            projection.Add((schema.Columns.ToList().IndexOf(column), selector.WriteTime));
+            columns.Add(new CqlColumn(schema.Keyspace, schema.Name, selector.OutputName, selector.WriteTime ? CqlType.Of(CqlTypeCode.Bigint) : column.Type));
+        }
+
+        return (columns, projection);
     }
 
     private static byte[] BigEndian(long value)

@@ -44,11 +44,19 @@ internal sealed record UpdateStatement(CqlTableName Name, IReadOnlyList<CqlCondi
 internal sealed record DeleteStatement(CqlTableName Name, IReadOnlyList<string> Columns, IReadOnlyList<CqlCondition> Where, CqlTerm? Timestamp, int BindCount)
     : CqlModificationStatement(Name, Timestamp, BindCount);
 
+/// <summary>A selected column, or the write timestamp of one (<c>WRITETIME(col)</c>), optionally renamed with AS.</summary>
+internal sealed record CqlSelector(string Column, bool WriteTime, string? Alias)
+{
+    public string OutputName => Alias ?? (WriteTime ? $"writetime({Column})" : Column);
+}
+
+/// <summary>SELECT; <see cref="Selectors"/> is null for <c>*</c>.</summary>
 internal sealed record SelectStatement(
     CqlTableName Name,
-    IReadOnlyList<string>? Columns,
+    IReadOnlyList<CqlSelector>? Selectors,
     bool Count,
     IReadOnlyList<CqlCondition> Where,
+    (string Column, bool Descending)? OrderBy,
     CqlTerm? Limit,
     bool AllowFiltering,
     int BindCount) : CqlParsedStatement(BindCount);

@@ -23,6 +23,9 @@ internal sealed record CqlCell(byte[]? Value, long Timestamp)
     }
 }
 
+/// <summary>A live row: values in schema column order and the write timestamps of its live regular cells.</summary>
+internal sealed record CqlLiveRow(byte[]?[] Values, long?[] WriteTimes);
+
 internal sealed class CqlStoredRow(byte[][] clustering)
 {
     public byte[][] Clustering { get; } = clustering;
@@ -83,8 +86,8 @@ internal sealed class CqlTableData(CqlTableSchema schema)
 
     public void Truncate() => _partitions.Clear();
 
-    /// <summary>Live rows as values in schema column order (null for dead or absent cells), in clustering order.</summary>
-    public IEnumerable<byte[]?[]> Read(byte[][]? partitionKey)
+    /// <summary>Live rows with values in schema column order (null for dead or absent cells), in clustering order.</summary>
+    public IEnumerable<CqlLiveRow> Read(byte[][]? partitionKey)
     {
         IEnumerable<CqlPartition> partitions = partitionKey is null
             ? _partitions.Values
@@ -101,11 +104,12 @@ internal sealed class CqlTableData(CqlTableSchema schema)
         }
     }
 
-    private byte[]?[]? Materialize(CqlPartition partition, CqlStoredRow row)
+    private CqlLiveRow? Materialize(CqlPartition partition, CqlStoredRow row)
     {
         var deletion = Math.Max(partition.DeletionTimestamp ?? long.MinValue, row.DeletionTimestamp ?? long.MinValue);
         var live = row.MarkerTimestamp > deletion;
         var values = new byte[]?[Schema.Columns.Count];
+        var writeTimes = new long?[Schema.Columns.Count];
         for (var i = 0; i < Schema.Columns.Count; i++)
         {
             var column = Schema.Columns[i];
@@ -121,6 +125,7 @@ internal sealed class CqlTableData(CqlTableSchema schema)
                     if (row.Cells.TryGetValue(column.Name, out var cell) && cell.Value is not null && cell.Timestamp > deletion)
                     {
                         values[i] = cell.Value;
+                        writeTimes[i] = cell.Timestamp;
                         live = true;
                     }
 
@@ -128,7 +133,7 @@ internal sealed class CqlTableData(CqlTableSchema schema)
             }
         }
 
-        return live ? values : null;
+        return live ? new CqlLiveRow(values, writeTimes) : null;
     }
 
     private CqlStoredRow GetOrAddRow(byte[][] partitionKey, byte[][] clustering)

@@ -104,8 +104,8 @@ public sealed class CqlTestServer : IAsyncDisposable
         lock (_store.Sync)
         {
             var data = _store.FindTable(keyspace, table) ?? throw new InvalidOperationException($"The CQL test server has no table {keyspace}.{table}.");
-            return [.. data.Read(null).Select(values => (IReadOnlyDictionary<string, object?>)data.Schema.Columns
-                .Select((column, i) => (column.Name, Value: CqlCodec.Deserialize(column.Type, values[i])))
+            return [.. data.Read(null).Select(row => (IReadOnlyDictionary<string, object?>)data.Schema.Columns
+                .Select((column, i) => (column.Name, Value: CqlCodec.Deserialize(column.Type, row.Values[i])))
                 .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal))];
         }
     }
