@@ -100,6 +100,28 @@ public class CqlServerRulesTests
     }
 
     [Fact]
+    public async Task Multi_partition_batch_over_50_kib_is_rejected_as_cassandra_does_but_a_single_partition_one_is_not()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        await cql.Session.ExecuteAsync("CREATE TABLE docs (owner int, id int, body text, PRIMARY KEY (owner, id))");
+        var insert = await cql.Session.PrepareAsync("INSERT INTO docs (owner, id, body) VALUES (?, ?, ?)", Ct);
+        var body = new string('x', 2048);
+        var spread = new CqlBatch();
+        var together = new CqlBatch();
+        for (var i = 0; i < 30; i++)
+        {
+            spread.Add(insert, i, i, body);
+            together.Add(insert, 1000, i, body);
+        }
+
+        var error = await Assert.ThrowsAsync<CqlInvalidQueryException>(() => cql.Session.BatchAsync(spread, Ct));
+        await cql.Session.BatchAsync(together, Ct);
+
+        Assert.Equal("Batch too large", error.ServerMessage);
+        Assert.Equal(30, cql.Server.Rows("cdc_test", "docs").Count);
+    }
+
+    [Fact]
     public async Task Delete_older_than_the_write_leaves_the_row()
     {
         await using var cql = await UsersTableAsync();
