@@ -9,9 +9,12 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// </summary>
 internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue> inner, string? group) : IConsumer<TKey, TValue>
 {
+    // The handle is gone after Close: the name is kept to forget the client's lag.
+    private readonly string name = inner.Name;
+
     public Handle Handle => inner.Handle;
 
-    public string Name => inner.Name;
+    public string Name => name;
 
     public string MemberId => inner.MemberId;
 
@@ -122,13 +125,13 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
         }
         finally
         {
-            KafkaConsumerLag.Forget(inner.Name);
+            KafkaConsumerLag.Forget(name);
         }
     }
 
     public void Dispose()
     {
-        KafkaConsumerLag.Forget(inner.Name);
+        KafkaConsumerLag.Forget(name);
         inner.Dispose();
     }
 }

@@ -20,7 +20,7 @@ public sealed class KafkaTestClient : IDisposable
         BootstrapServers = bootstrapServers;
         this.mock = mock;
         producer = new Lazy<IProducer<byte[]?, byte[]?>>(
-            () => new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).Build());
+            () => new ProducerBuilder<byte[]?, byte[]?>(ProducerConfig()).SetLogHandler(IgnoreLog).Build());
     }
 
     public KafkaTestClient(MockKafkaCluster mock)
@@ -46,7 +46,7 @@ public sealed class KafkaTestClient : IDisposable
             return;
         }
 
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).SetLogHandler(IgnoreLog).Build();
         var brokers = admin.GetMetadata(RequestTimeout).Brokers.Count;
         try
         {
@@ -81,12 +81,13 @@ public sealed class KafkaTestClient : IDisposable
     };
 
     public Task<DeliveryResult<byte[]?, byte[]?>> ProduceAsync(
-        string topic, string? key, string? value, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
+        string topic, string? key, string? value, IEnumerable<KeyValuePair<string, string>>? headers = null, int? partition = null) =>
         ProduceRawAsync(
             topic,
             key is null ? null : Encoding.UTF8.GetBytes(key),
             value is null ? null : Encoding.UTF8.GetBytes(value),
-            headers?.Select(h => new KeyValuePair<string, byte[]>(h.Key, Encoding.UTF8.GetBytes(h.Value))));
+            headers?.Select(h => new KeyValuePair<string, byte[]>(h.Key, Encoding.UTF8.GetBytes(h.Value))),
+            partition);
 
     public Task<DeliveryResult<byte[]?, byte[]?>> ProduceRawAsync(
         string topic, byte[]? key, byte[]? value, IEnumerable<KeyValuePair<string, byte[]>>? headers = null,
@@ -168,7 +169,7 @@ public sealed class KafkaTestClient : IDisposable
     /// <summary>The topic's partitions, waiting (bounded) for a topic that is about to be auto-created.</summary>
     private List<TopicPartition> WaitForPartitions(string topic, DateTime deadline)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).SetLogHandler(IgnoreLog).Build();
         while (true)
         {
             // Metadata of all topics: asking for one by name could auto-create it.
@@ -195,7 +196,12 @@ public sealed class KafkaTestClient : IDisposable
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-        }).Build();
+        }).SetLogHandler(IgnoreLog).Build();
+
+    // Connection logs of test clients only clutter the output; tests assert on outcomes.
+    private static void IgnoreLog(IClient client, LogMessage message)
+    {
+    }
 
     public void Dispose()
     {
