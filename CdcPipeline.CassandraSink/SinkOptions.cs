@@ -1,3 +1,4 @@
+using CdcPipeline.CassandraSink.Cql;
 using CdcPipeline.CassandraSink.Decoding;
 
 namespace CdcPipeline.CassandraSink;
@@ -18,6 +19,9 @@ public sealed class SinkOptions
 
     /// <summary>The directory of the <c>.cql</c> schema files, relative to the application's directory.</summary>
     public string SchemaDirectory { get; set; } = Path.Combine("sql", "cassandra");
+
+    /// <summary>Consistency of the sink's writes.</summary>
+    public CqlConsistency WriteConsistency { get; set; } = CqlConsistency.LocalQuorum;
 
     /// <summary>Most messages applied as one batch before offsets are stored.</summary>
     public int MaxBatchSize { get; set; } = 500;
