@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using CdcPipeline.CassandraSink.Cql.Protocol;
+
+namespace CdcPipeline.CassandraSink.Cql;
+
+/// <summary>
+/// One TCP connection speaking protocol v4: requests are multiplexed by stream id (up to 32768 in flight),
+/// written under a lock, and a reader loop hands each response to the request waiting on its stream.
+/// When the connection breaks every pending request fails at once with a <see cref="CqlConnectionException"/>.
+/// </summary>
+internal sealed class CqlConnection : IAsyncDisposable
+{
+    private const int MaxStreams = 32768;
+
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _streamSlots = new(MaxStreams, MaxStreams);
+    private readonly ConcurrentDictionary<short, TaskCompletionSource<CqlFrame>> _pending = new();
+    private readonly ConcurrentStack<short> _freeStreams = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _readLoop;
+    private int _nextFreshStream;
+    private volatile Exception? _closeReason;
+
+    private CqlConnection(TcpClient client, string endpoint)
+    {
+        _client = client;
+        _stream = client.GetStream();
+        Endpoint = endpoint;
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    public string Endpoint { get; }
+
+    public bool IsOpen => _closeReason is null;
+
+    /// <summary>Connects, negotiates STARTUP (and PasswordAuthenticator when the server asks) and switches to the keyspace.</summary>
+    public static async Task<CqlConnection> OpenAsync(
+        string host, int port, string? username, string? password, string? keyspace, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var endpoint = $"{host}:{port}";
+        var client = new TcpClient { NoDelay = true };
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            await client.ConnectAsync(host, port, timeoutSource.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            var reason = exception is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : exception.Message;
+            throw new CqlConnectionException($"Could not connect to Cassandra at {endpoint}: {reason}.", exception);
+        }
+
+        var connection = new CqlConnection(client, endpoint);
+        try
+        {
+            await connection.HandshakeAsync(username, password, timeout, timeoutSource.Token).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(keyspace))
+            {
+                var use = CqlRequests.Query($"USE \"{keyspace.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", new CqlQueryParameters(CqlConsistency.One, []));
+                await connection.SendAsync(CqlOpcode.Query, use, timeout, timeoutSource.Token).ConfigureAwait(false);
+            }
+
+            return connection;
+        }
+        catch (Exception exception) when (exception is CqlRequestTimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new CqlConnectionException(
+                $"Cassandra at {endpoint} accepted the connection but did not complete STARTUP within {timeout.TotalSeconds:0.#} s.", exception);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Sends one request and waits for its response; an ERROR response is thrown as <see cref="CqlServerException"/>.</summary>
+    public async Task<CqlFrame> SendAsync(CqlOpcode opcode, byte[] body, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ThrowIfClosed();
+        await _streamSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var streamId = RentStream();
+        var completion = new TaskCompletionSource<CqlFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[streamId] = completion;
+        if (_closeReason is not null)
+        {
+            FailPending(_closeReason);
+        }
+
+        var frame = new CqlFrame(CqlFrame.ProtocolVersion, 0, streamId, opcode, body).ToBytes();
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            if (_pending.TryRemove(streamId, out _))
+            {
+                ReturnStream(streamId);
+            }
+
+            throw;
+        }
+
+        try
+        {
+            await _stream.WriteAsync(frame, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or SocketException)
+        {
+            Close(new CqlConnectionException($"The connection to Cassandra at {Endpoint} failed while sending a request: {exception.Message}", exception));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        CqlFrame response;
+        try
+        {
+            response = await completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The stream id stays reserved until the late response arrives, so it is never confused with a new request.
+            throw new CqlRequestTimeoutException(
+                $"Cassandra at {Endpoint} did not answer a {opcode.ToString().ToUpperInvariant()} request within {timeout.TotalMilliseconds:0} ms.");
+        }
+
+        return response.Opcode == CqlOpcode.Error ? throw CqlErrorDecoder.Decode(response.Body) : response;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Close(new CqlConnectionException($"The connection to Cassandra at {Endpoint} was closed by this client."));
+        try
+        {
+            await _readLoop.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The loop ends with the socket; its error is already the close reason.
+        }
+
+        _closing.Dispose();
+        _writeLock.Dispose();
+        _streamSlots.Dispose();
+    }
+
+    private async Task HandshakeAsync(string? username, string? password, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await SendAsync(CqlOpcode.Options, CqlRequests.Empty(), timeout, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(CqlOpcode.Startup, CqlRequests.Startup(), timeout, cancellationToken).ConfigureAwait(false);
+        if (response.Opcode == CqlOpcode.Ready)
+        {
+            return;
+        }
+
+        if (response.Opcode != CqlOpcode.Authenticate)
+        {
+            throw new CqlConnectionException($"Cassandra at {Endpoint} answered STARTUP with {response.Opcode}, expected READY or AUTHENTICATE.");
+        }
+
+        var authenticator = new CqlReader(response.Body).ReadString();
+        if (string.IsNullOrEmpty(username) || password is null)
+        {
+            throw new CqlException(
+                $"Cassandra at {Endpoint} requires authentication ({authenticator}) but no Username/Password is configured in the connection string.");
+        }
+
+        var token = CqlRequests.PlainAuthResponse(username, password);
+        for (var round = 0; round < 10; round++)
+        {
+            response = await SendAsync(CqlOpcode.AuthResponse, token, timeout, cancellationToken).ConfigureAwait(false);
+            if (response.Opcode == CqlOpcode.AuthSuccess)
+            {
+                return;
+            }
+
+            if (response.Opcode != CqlOpcode.AuthChallenge)
+            {
+                throw new CqlConnectionException($"Cassandra at {Endpoint} answered AUTH_RESPONSE with {response.Opcode}.");
+            }
+        }
+
+        throw new CqlException($"Cassandra at {Endpoint} kept challenging the authentication ({authenticator}); PLAIN needs a single round.");
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (!_closing.IsCancellationRequested)
+            {
+                var frame = await CqlFrame.ReadAsync(_stream, _closing.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    Close(new CqlConnectionException($"Cassandra at {Endpoint} closed the connection."));
+                    return;
+                }
+
+                if (frame.Stream < 0)
+                {
+                    continue;
+                }
+
+                if (_pending.TryRemove(frame.Stream, out var completion))
+                {
+                    ReturnStream(frame.Stream);
+                    completion.TrySetResult(StripPrefix(frame));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or InvalidDataException or OperationCanceledException)
+        {
+            Close(new CqlConnectionException($"The connection to Cassandra at {Endpoint} was lost: {exception.Message}", exception));
+        }
+    }
+
+    /// <summary>Drops the tracing id, warnings and custom payload that flags may put before the message body.</summary>
+    private static CqlFrame StripPrefix(CqlFrame frame)
+    {
+        if ((frame.Flags & (CqlFrame.TracingFlag | CqlFrame.WarningFlag | CqlFrame.CustomPayloadFlag)) == 0)
+        {
+            return frame;
+        }
+
+        var reader = new CqlReader(frame.Body);
+        if ((frame.Flags & CqlFrame.TracingFlag) != 0)
+        {
+            reader.ReadUuid();
+        }
+
+        if ((frame.Flags & CqlFrame.WarningFlag) != 0)
+        {
+            reader.ReadStringList();
+        }
+
+        if ((frame.Flags & CqlFrame.CustomPayloadFlag) != 0)
+        {
+            reader.ReadBytesMap();
+        }
+
+        return frame with { Body = frame.Body[reader.Position..] };
+    }
+
+    private void Close(Exception reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, reason, null) is not null)
+        {
+            return;
+        }
+
+        _closing.Cancel();
+        _client.Dispose();
+        FailPending(reason);
+    }
+
+    private void FailPending(Exception reason)
+    {
+        foreach (var streamId in _pending.Keys)
+        {
+            if (_pending.TryRemove(streamId, out var completion))
+            {
+                completion.TrySetException(new CqlConnectionException(reason.Message, reason.InnerException));
+            }
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closeReason is { } reason)
+        {
+            throw new CqlConnectionException(reason.Message, reason.InnerException);
+        }
+    }
+
+    private short RentStream()
+    {
+        if (_freeStreams.TryPop(out var streamId))
+        {
+            return streamId;
+        }
+
+        return (short)(Interlocked.Increment(ref _nextFreshStream) - 1);
+    }
+
+    private void ReturnStream(short streamId)
+    {
+        _freeStreams.Push(streamId);
+        _streamSlots.Release();
+    }
+}

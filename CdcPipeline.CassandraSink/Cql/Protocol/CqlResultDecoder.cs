@@ -1,0 +1,86 @@
+using CdcPipeline.CassandraSink.Cql.Codecs;
+
+namespace CdcPipeline.CassandraSink.Cql.Protocol;
+
+/// <summary>Decodes RESULT bodies (spec section 4.2.5).</summary>
+public static class CqlResultDecoder
+{
+    /// <summary>One decoded RESULT: rows come with the paging state; prepared results with their metadata.</summary>
+    public sealed record Decoded(
+        CqlResultKind Kind,
+        IReadOnlyList<CqlColumn>? Columns = null,
+        IReadOnlyList<CqlRow>? Rows = null,
+        byte[]? PagingState = null,
+        string? Keyspace = null,
+        CqlSchemaChange? SchemaChange = null,
+        byte[]? PreparedId = null,
+        IReadOnlyList<CqlColumn>? Variables = null,
+        IReadOnlyList<int>? PartitionKeyIndexes = null);
+
+    /// <param name="knownColumns">Result columns of a prepared statement, used when the server skipped the metadata.</param>
+    public static Decoded Decode(byte[] body, IReadOnlyList<CqlColumn>? knownColumns = null)
+    {
+        var reader = new CqlReader(body);
+        var kind = (CqlResultKind)reader.ReadInt();
+        return kind switch
+        {
+            CqlResultKind.Void => new Decoded(kind),
+            CqlResultKind.Rows => DecodeRows(reader, knownColumns),
+            CqlResultKind.SetKeyspace => new Decoded(kind, Keyspace: reader.ReadString()),
+            CqlResultKind.Prepared => DecodePrepared(reader),
+            CqlResultKind.SchemaChange => new Decoded(kind, SchemaChange: DecodeSchemaChange(reader)),
+            _ => throw new InvalidDataException($"Unknown RESULT kind 0x{(int)kind:X4}."),
+        };
+    }
+
+    private static Decoded DecodeRows(CqlReader reader, IReadOnlyList<CqlColumn>? knownColumns)
+    {
+        var metadata = CqlRowsMetadata.Read(reader);
+        var columns = metadata.Columns.Count == metadata.ColumnCount ? metadata.Columns : knownColumns;
+        if (columns is null || columns.Count != metadata.ColumnCount)
+        {
+            throw new InvalidDataException($"The server sent {metadata.ColumnCount} columns without metadata and none is known for this statement.");
+        }
+
+        var rowCount = reader.ReadInt();
+        var rows = new List<CqlRow>(rowCount);
+        for (var r = 0; r < rowCount; r++)
+        {
+            var values = new object?[columns.Count];
+            for (var c = 0; c < columns.Count; c++)
+            {
+                values[c] = CqlCodec.Deserialize(columns[c].Type, reader.ReadBytes());
+            }
+
+            rows.Add(new CqlRow(columns, values));
+        }
+
+        return new Decoded(CqlResultKind.Rows, columns, rows, metadata.PagingState);
+    }
+
+    private static Decoded DecodePrepared(CqlReader reader)
+    {
+        var id = reader.ReadShortBytes();
+        var flags = reader.ReadInt();
+        var count = reader.ReadInt();
+        var pkCount = reader.ReadInt();
+        var pkIndexes = new List<int>(pkCount);
+        for (var i = 0; i < pkCount; i++)
+        {
+            pkIndexes.Add(reader.ReadShort());
+        }
+
+        var variables = CqlRowsMetadata.ReadColumns(reader, flags, count);
+        var resultMetadata = CqlRowsMetadata.Read(reader);
+        return new Decoded(CqlResultKind.Prepared, Columns: resultMetadata.Columns, PreparedId: id, Variables: variables, PartitionKeyIndexes: pkIndexes);
+    }
+
+    private static CqlSchemaChange DecodeSchemaChange(CqlReader reader)
+    {
+        var change = reader.ReadString();
+        var target = reader.ReadString();
+        var keyspace = reader.ReadString();
+        var name = target == "KEYSPACE" ? string.Empty : reader.ReadString();
+        return new CqlSchemaChange(change, target, keyspace, name);
+    }
+}

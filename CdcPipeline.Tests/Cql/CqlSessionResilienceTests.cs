@@ -1,0 +1,114 @@
+using CdcPipeline.CassandraSink.Cql;
+
+namespace CdcPipeline.Tests.Cql;
+
+public class CqlSessionResilienceTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Request_on_a_connection_the_server_drops_fails_fast_and_the_next_request_reconnects()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync(configure: s => s.RequestTimeout = TimeSpan.FromMinutes(2));
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        cql.Server.DropNextRequests(1);
+
+        var error = await Assert.ThrowsAsync<CqlConnectionException>(() => cql.Session.ExecuteAsync("INSERT INTO t (id, v) VALUES (1, 'lost')"));
+
+        Assert.Contains($"Cassandra at 127.0.0.1:{cql.Server.Port}", error.Message, StringComparison.Ordinal);
+        await cql.Session.ExecuteAsync("INSERT INTO t (id, v) VALUES (2, 'after reconnect')");
+        Assert.Equal(["after reconnect"], cql.Server.Rows("cdc_test", "t").Select(r => (string)r["v"]!));
+        Assert.Equal(2, cql.Server.AcceptedConnections);
+    }
+
+    [Fact]
+    public async Task All_pending_requests_fail_when_the_connection_drops()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync(configure: s => s.RequestTimeout = TimeSpan.FromMinutes(2));
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        cql.Server.DelayResponses(TimeSpan.FromMinutes(5));
+        var pending = Enumerable.Range(0, 20).Select(i => cql.Session.ExecuteAsync("INSERT INTO t (id, v) VALUES (?, 'x')", i)).ToList();
+        await WaitUntilAsync(() => cql.Server.Rows("cdc_test", "t").Count == 20);
+
+        cql.Server.DropConnections();
+
+        foreach (var request in pending)
+        {
+            await Assert.ThrowsAsync<CqlConnectionException>(() => request);
+        }
+
+        cql.Server.DelayResponses(TimeSpan.Zero);
+        Assert.Single((await cql.Session.QueryAsync("SELECT * FROM t WHERE id = 3")).CurrentPage);
+    }
+
+    [Fact]
+    public async Task Request_without_an_answer_times_out_with_a_clear_message_and_the_connection_stays_usable()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        cql.Server.DelayResponses(TimeSpan.FromSeconds(3));
+
+        var error = await Assert.ThrowsAsync<CqlRequestTimeoutException>(() => cql.Session.ExecuteAsync(
+            CqlStatement.Simple("SELECT * FROM system.local"), new CqlQueryOptions { Timeout = TimeSpan.FromMilliseconds(200) }, Ct));
+
+        Assert.Equal($"Cassandra at 127.0.0.1:{cql.Server.Port} did not answer a QUERY request within 200 ms.", error.Message);
+        cql.Server.DelayResponses(TimeSpan.Zero);
+        Assert.Single((await cql.Session.QueryAsync("SELECT * FROM system.local")).CurrentPage);
+        Assert.Equal(1, cql.Server.AcceptedConnections);
+    }
+
+    [Fact]
+    public async Task Session_reconnects_with_backoff_after_the_server_comes_back_on_the_same_port()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync(configure: s =>
+        {
+            s.ReconnectAttempts = 2;
+            s.ConnectTimeout = TimeSpan.FromSeconds(5);
+        });
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        var insert = await cql.Session.PrepareAsync("INSERT INTO t (id, v) VALUES (?, ?)", Ct);
+        await cql.Session.ExecuteAsync(insert, 1, "before");
+
+        await cql.Server.StopAsync();
+        var lost = await Assert.ThrowsAsync<CqlConnectionException>(() => cql.Session.ExecuteAsync(insert, 2, "while down"));
+        var down = await Assert.ThrowsAsync<CqlConnectionException>(() => cql.Session.ExecuteAsync(insert, 2, "while down"));
+        cql.Server.Restart();
+        cql.Server.ForgetPreparedStatements();
+        await cql.Session.ExecuteAsync(insert, 3, "after restart");
+
+        Assert.Contains($"Cassandra at 127.0.0.1:{cql.Server.Port}", lost.Message, StringComparison.Ordinal);
+        Assert.Contains($"Could not connect to Cassandra at 127.0.0.1:{cql.Server.Port}", down.Message, StringComparison.Ordinal);
+        Assert.Equal(["after restart", "before"], cql.Server.Rows("cdc_test", "t").Select(r => (string)r["v"]!).Order());
+    }
+
+    [Fact]
+    public async Task Session_for_an_absent_server_fails_with_a_connection_error()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        await using var session = new CqlSession(new CassandraClientSettings
+        {
+            ContactPoints = ["127.0.0.1"],
+            Port = port,
+            ReconnectAttempts = 1,
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(10),
+        });
+
+        var error = await Assert.ThrowsAsync<CqlConnectionException>(() => session.ExecuteAsync("SELECT * FROM system.local"));
+
+        Assert.StartsWith($"Could not connect to Cassandra at 127.0.0.1:{port}:", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+}

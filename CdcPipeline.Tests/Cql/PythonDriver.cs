@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace CdcPipeline.Tests.Cql;
+
+/// <summary>Runs a script with Debian's python3, where the DataStax driver (package python3-cassandra) lives.</summary>
+internal static class PythonDriver
+{
+    public const string Python = "/usr/bin/python3";
+
+    /// <summary>Null when the driver can be imported, otherwise why not.</summary>
+    public static async Task<string?> UnavailableReasonAsync()
+    {
+        if (!File.Exists(Python))
+        {
+            return $"{Python} is not installed (CI installs python3-cassandra)";
+        }
+
+        var (exitCode, _, error) = await RunAsync(["-c", "import cassandra"], TimeSpan.FromSeconds(30));
+        return exitCode == 0 ? null : $"the DataStax Python driver is not importable by {Python} (apt-get install python3-cassandra): {error.Trim()}";
+    }
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunScriptAsync(string script, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cql-conformance-{Guid.NewGuid():N}.py");
+        await File.WriteAllTextAsync(path, script);
+        try
+        {
+            return await RunAsync([path, .. arguments], timeout);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<(int, string, string)> RunAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"{Python} did not finish within {timeout}; stderr: {await error}");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.CassandraSink.Cql.Codecs;
+using CdcPipeline.CassandraSink.Cql.Protocol;
+
+namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+
+/// <summary>
+/// An in-memory server speaking the Cassandra native protocol v4 on 127.0.0.1 (a free port), implementing the CQL
+/// the pipeline uses with Cassandra's rules: upserts, tombstones, last write wins per cell by write timestamp,
+/// clustering order, paging, prepared statements and batches. Fault hooks let tests break it on purpose.
+/// </summary>
+public sealed class CqlTestServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<CqlServerConnection, byte> _connections = new();
+    private readonly ConcurrentDictionary<string, CqlPreparedEntry> _prepared = new(StringComparer.Ordinal);
+    private readonly CqlStore _store = new(IPAddress.Loopback);
+    private TcpListener? _listener;
+    private CancellationTokenSource? _accepting;
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _dropRequests;
+    private int _acceptedConnections;
+    private long _responseDelayTicks;
+
+    private CqlTestServer(string? username, string? password)
+    {
+        Username = username;
+        Password = password;
+        Executor = new CqlStatementExecutor(_store);
+    }
+
+    public int Port { get; private set; }
+
+    /// <summary>Credentials PasswordAuthenticator checks; null when the server accepts everyone (AllowAllAuthenticator).</summary>
+    public string? Username { get; }
+
+    public string? Password { get; }
+
+    /// <summary>The connection string of the <c>cassandra</c> resource form, with credentials when configured.</summary>
+    public string ConnectionString =>
+        $"Contact Points=127.0.0.1;Port={Port}" + (Username is null ? string.Empty : $";Username={Username};Password={Password}");
+
+    /// <summary>Connections accepted since the start (a reconnect shows up as one more).</summary>
+    public int AcceptedConnections => Volatile.Read(ref _acceptedConnections);
+
+    internal TimeSpan? ResponseDelay => Interlocked.Read(ref _responseDelayTicks) is var ticks && ticks > 0 ? TimeSpan.FromTicks(ticks) : null;
+
+    internal CqlStatementExecutor Executor { get; }
+
+    public static CqlTestServer Start(string? username = null, string? password = null)
+    {
+        var server = new CqlTestServer(username, password);
+        server.Listen(0);
+        return server;
+    }
+
+    /// <summary>Closes every open connection without answering what is pending.</summary>
+    public void DropConnections()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> requests close their connection instead of being answered.</summary>
+    public void DropNextRequests(int count = 1) => Interlocked.Exchange(ref _dropRequests, count);
+
+    /// <summary>Forgets every prepared statement, as a restarted node does: the next EXECUTE gets UNPREPARED.</summary>
+    public void ForgetPreparedStatements() => _prepared.Clear();
+
+    /// <summary>Holds each response to a QUERY / PREPARE / EXECUTE / BATCH this long (zero to stop).</summary>
+    public void DelayResponses(TimeSpan delay) => Interlocked.Exchange(ref _responseDelayTicks, delay.Ticks);
+
+    /// <summary>Stops listening and drops every connection; data and the port are kept for <see cref="Restart"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (_listener is null)
+        {
+            return;
+        }
+
+        await _accepting!.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        _listener = null;
+        await _acceptLoop.ConfigureAwait(false);
+        _accepting.Dispose();
+        foreach (var connection in _connections.Keys)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Listens again on the same port after <see cref="StopAsync"/>.</summary>
+    public void Restart() => Listen(Port);
+
+    /// <summary>Live rows of a table in clustering order, each as column name → decoded value (null for absent cells).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows(string keyspace, string table)
+    {
+        lock (_store.Sync)
+        {
+            var data = _store.FindTable(keyspace, table) ?? throw new InvalidOperationException($"The CQL test server has no table {keyspace}.{table}.");
+            return [.. data.Read(null).Select(row => (IReadOnlyDictionary<string, object?>)data.Schema.Columns
+                .Select((column, i) => (column.Name, Value: CqlCodec.Deserialize(column.Type, row.Values[i])))
+                .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal))];
+        }
+    }
+
+    public IReadOnlyList<string> Tables(string keyspace)
+    {
+        lock (_store.Sync)
+        {
+            return _store.TableNames(keyspace);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    internal bool TakeDropRequest()
+    {
+        while (true)
+        {
+            var remaining = Volatile.Read(ref _dropRequests);
+            if (remaining <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _dropRequests, remaining - 1, remaining) == remaining)
+            {
+                return true;
+            }
+        }
+    }
+
+    internal void Forget(CqlServerConnection connection) => _connections.TryRemove(connection, out _);
+
+    internal byte[] Prepare(string query, string? keyspace)
+    {
+        var statement = CqlParser.Parse(query);
+        var (variables, pkIndexes, resultColumns) = Executor.Describe(statement, keyspace);
+        var id = MD5.HashData(Encoding.UTF8.GetBytes((keyspace ?? string.Empty) + "\0" + query));
+        _prepared[Convert.ToHexString(id)] = new CqlPreparedEntry(id, query, keyspace, statement, resultColumns.Count > 0);
+
+        var writer = new CqlWriter();
+        writer.WriteInt((int)CqlResultKind.Prepared);
+        writer.WriteShortBytes(id);
+        var global = variables.Count > 0 && variables.All(v => v.Keyspace == variables[0].Keyspace && v.Table == variables[0].Table);
+        writer.WriteInt(global ? CqlRowsMetadata.GlobalTablesSpecFlag : 0);
+        writer.WriteInt(variables.Count);
+        writer.WriteInt(pkIndexes.Count);
+        foreach (var index in pkIndexes)
+        {
+            writer.WriteShort((ushort)index);
+        }
+
+        CqlRowsMetadata.WriteColumnSpecs(writer, variables, global);
+        if (resultColumns.Count == 0)
+        {
+            writer.WriteInt(CqlRowsMetadata.NoMetadataFlag);
+            writer.WriteInt(0);
+        }
+        else
+        {
+            CqlRowsMetadata.Write(writer, resultColumns, pagingState: null, noMetadata: false);
+        }
+
+        return writer.ToArray();
+    }
+
+    internal CqlPreparedEntry FindPrepared(byte[] id) =>
+        _prepared.TryGetValue(Convert.ToHexString(id), out var entry)
+            ? entry
+            : throw new CqlServerException(
+                CqlErrorCode.Unprepared,
+                $"Prepared query with ID {Convert.ToHexString(id).ToLowerInvariant()} not found (either the query was not prepared on this host " +
+                "(maybe the host has been restarted?) or you have prepared too many queries and it has been evicted from the internal cache)",
+                writer => writer.WriteShortBytes(id));
+
+    private void Listen(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _listener = listener;
+        _accepting = new CancellationTokenSource();
+        var token = _accepting.Token;
+        _acceptLoop = Task.Run(() => AcceptAsync(listener, token));
+    }
+
+    private async Task AcceptAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _acceptedConnections);
+            var connection = new CqlServerConnection(this, client);
+            _connections[connection] = 0;
+            connection.Start();
+        }
+    }
+}
