@@ -31,6 +31,9 @@ internal static partial class SinkLog
     [LoggerMessage(9, LogLevel.Debug, "Applied {Changes} changes in {Batches} partition batches from {Messages} messages")]
     public static partial void BatchApplied(this ILogger logger, int changes, int batches, int messages);
 
+    [LoggerMessage(11, LogLevel.Critical, "The sink stopped: {Reason}")]
+    public static partial void Stopped(this ILogger logger, string reason, Exception error);
+
     [LoggerMessage(10, LogLevel.Information, "{Work} succeeded after {Attempts} attempts")]
     public static partial void Recovered(this ILogger logger, string work, int attempts);
 }

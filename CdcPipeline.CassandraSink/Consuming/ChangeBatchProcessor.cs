@@ -43,7 +43,7 @@ internal sealed class ChangeBatchProcessor(
             await _retry.RunAsync(
                 "Writing to Cassandra",
                 token => writer.WriteAsync(partitionBatches, token),
-                CassandraWriter.IsTransient,
+                CassandraFailures.IsTransient,
                 cancellationToken).ConfigureAwait(false);
         }
 

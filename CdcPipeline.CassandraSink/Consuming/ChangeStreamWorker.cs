@@ -35,7 +35,7 @@ internal sealed class ChangeStreamWorker(
         try
         {
             await new Retry(_options, health, logger, time).RunAsync(
-                "Applying the Cassandra schema", schema.ApplyAsync, CassandraWriter.IsTransient, stoppingToken).ConfigureAwait(false);
+                "Applying the Cassandra schema", schema.ApplyAsync, CassandraFailures.IsTransient, stoppingToken).ConfigureAwait(false);
 
             consumer.Subscribe(_options.Topics);
             logger.Subscribed(string.Join(", ", _options.Topics), _options.ConsumerGroup);
@@ -59,6 +59,13 @@ internal sealed class ChangeStreamWorker(
         {
             logger.FatalKafkaError(e.Error.Reason, e);
             health.Unhealthy($"fatal Kafka error: {e.Error.Reason}");
+            lifetime.StopApplication();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not worth retrying (e.g. Cassandra refuses the schema): stop with the reason instead of skipping changes.
+            logger.Stopped(e.Message, e);
+            health.Unhealthy($"stopped: {e.Message}");
             lifetime.StopApplication();
         }
         finally

@@ -45,7 +45,4 @@ internal sealed class CassandraWriter(CqlSession session, IOptions<SinkOptions> 
         var prepared = await session.PrepareAsync(write.Statement.Cql, cancellationToken).ConfigureAwait(false);
         return CqlStatement.Prepared(prepared, write.Statement.Bind(write.Values, write.Timestamp));
     }
-
-    /// <summary>Failures worth retrying: Cassandra unreachable, slow, overloaded or refusing for now.</summary>
-    public static bool IsTransient(Exception error) => error is CqlException or IOException or TimeoutException;
 }

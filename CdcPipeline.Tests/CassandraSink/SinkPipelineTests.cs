@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using CdcPipeline.CassandraSink.Cql;
@@ -160,6 +162,32 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
         await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Healthy);
+    }
+
+    [Fact]
+    public async Task Batch_span_links_to_the_trace_of_each_change_event()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "CdcPipeline.CassandraSink",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var user = new UserState(Guid.NewGuid(), "Barbara", new DateOnly(1939, 11, 3), null, null, false);
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await kafka.ProduceRawAsync(sink.UsersTopic, Encoding.UTF8.GetBytes(user.Id.ToString()), ChangeEventBuilder.User('c', null, user, 900),
+            [new("traceparent", Encoding.ASCII.GetBytes($"00-{traceId}-{ActivitySpanId.CreateRandom()}-01"))]);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected([user], []));
+        await WaitUntilAsync(() => spans.Any(span => span.Links.Any(link => link.Context.TraceId == traceId)));
+        var batch = spans.First(span => span.Links.Any(link => link.Context.TraceId == traceId));
+        Assert.Equal("apply changes", batch.DisplayName);
+        Assert.Equal(ActivityKind.Consumer, batch.Kind);
     }
 
     private static HealthStatus SinkStatus(SinkHarness sink)
