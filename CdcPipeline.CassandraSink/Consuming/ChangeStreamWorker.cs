@@ -61,7 +61,7 @@ internal sealed class ChangeStreamWorker(
             health.Unhealthy($"fatal Kafka error: {e.Error.Reason}");
             lifetime.StopApplication();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             // Not worth retrying (e.g. Cassandra refuses the schema): stop with the reason instead of skipping changes.
             logger.Stopped(e.Message, e);

@@ -21,7 +21,8 @@ internal sealed class Retry(SinkOptions options, SinkHealth health, ILogger logg
                 health.Healthy();
                 return;
             }
-            catch (Exception e) when (isTransient(e) && !cancellationToken.IsCancellationRequested)
+            // A cancellation the sink did not ask for is a client-side timeout: worth retrying too.
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && (isTransient(e) || e is OperationCanceledException))
             {
                 health.Unhealthy($"{work} failed: {e.Message}");
                 SinkTelemetry.BatchRetries.Add(1);

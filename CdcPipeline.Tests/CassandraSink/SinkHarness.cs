@@ -4,6 +4,7 @@ using CdcPipeline.Tests.Infrastructure.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.Tests.CassandraSink;
 
@@ -73,6 +74,7 @@ internal sealed class SinkHarness : IAsyncDisposable
             ["Aspire:Confluent:Kafka:Consumer:Config:topic.metadata.refresh.interval.ms"] = "500",
         });
         builder.AddApplicationServices();
+        builder.Logging.AddProvider(new TestOutputLoggerProvider(TestContext.Current.TestOutputHelper));
         _host = builder.Build();
         await _host.StartAsync();
     }

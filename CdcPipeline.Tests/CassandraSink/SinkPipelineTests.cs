@@ -76,10 +76,12 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
             new("orders", deleted.Id, null),
         ];
         await using var sink = await SinkHarness.CreateAsync(kafka);
+        using var tombstones = new CounterProbe("cdc.sink.tombstones", "messaging.destination.name", sink.OrdersTopic);
         await sink.StartSinkAsync();
 
         await sink.ProduceAsync(messages);
 
+        await WaitUntilAsync(() => tombstones.Total == 1);
         var remaining = orders.Where(o => o != deleted).ToList();
         await sink.AssertEventuallyAsync(CassandraState.Expected([user], remaining));
         var session = sink.Services.GetRequiredService<CqlSession>();
@@ -99,11 +101,13 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         var messages = history.Messages.ToList();
         messages.Insert(messages.Count / 2, poison);
         await using var sink = await SinkHarness.CreateAsync(kafka);
+        using var deadLettered = new CounterProbe("cdc.sink.changes.dead_lettered", "messaging.destination.name", sink.OrdersTopic);
         await sink.StartSinkAsync();
 
         await sink.ProduceAsync(messages);
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        await WaitUntilAsync(() => deadLettered.Total == 1);
         var dead = Assert.Single(await kafka.ConsumeAllAsync($"{sink.OrdersTopic}.dlq", expectedCount: 1, SinkHarness.Timeout));
         Assert.Equal(broken, dead.Value);
         Assert.Contains("after.user_id", dead.Header(KafkaDeadLetterHeaders.Reason), StringComparison.Ordinal);
@@ -114,26 +118,7 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
     public async Task Change_of_an_unknown_table_is_ignored_and_counted()
     {
         var table = $"payments_{Guid.NewGuid():N}";
-        long ignored = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == "CdcPipeline.CassandraSink" && instrument.Name == "cdc.sink.changes.ignored")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "db.collection.name" && Equals(tag.Value, $"public.{table}"))
-                {
-                    Interlocked.Add(ref ignored, value);
-                }
-            }
-        });
-        listener.Start();
+        using var ignored = new CounterProbe("cdc.sink.changes.ignored", "db.collection.name", $"public.{table}");
         var user = new UserState(Guid.NewGuid(), "Alan", new DateOnly(1912, 6, 23), null, null, false);
         var unknown = Encoding.UTF8.GetBytes(GoldenEvents.PaymentCreateWithoutSchema.Replace("\"payments\"", $"\"{table}\"", StringComparison.Ordinal));
         await using var sink = await SinkHarness.CreateAsync(kafka);
@@ -142,7 +127,7 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         await sink.ProduceAsync([new("users", Guid.NewGuid(), unknown), new("users", user.Id, ChangeEventBuilder.User('c', null, user, 500))]);
 
         await sink.AssertEventuallyAsync(CassandraState.Expected([user], []));
-        Assert.Equal(1, Interlocked.Read(ref ignored));
+        await WaitUntilAsync(() => ignored.Total == 1);
     }
 
     [Fact]
