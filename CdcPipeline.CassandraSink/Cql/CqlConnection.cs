@@ -139,18 +139,10 @@ internal sealed class CqlConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Close(new CqlConnectionException($"The connection to Cassandra at {Endpoint} was closed by this client."));
-        try
-        {
-            await _readLoop.ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The loop ends with the socket; its error is already the close reason.
-        }
+        await _readLoop.ConfigureAwait(false);
 
+        // The semaphores stay undisposed: a request racing with the close must get CqlConnectionException, not ObjectDisposedException.
         _closing.Dispose();
-        _writeLock.Dispose();
-        _streamSlots.Dispose();
     }
 
     private async Task HandshakeAsync(string? username, string? password, TimeSpan timeout, CancellationToken cancellationToken)
@@ -217,8 +209,9 @@ internal sealed class CqlConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or InvalidDataException or OperationCanceledException)
+        catch (Exception exception)
         {
+            // Whatever ends the loop, pending requests must fail now rather than wait for their timeouts.
             Close(new CqlConnectionException($"The connection to Cassandra at {Endpoint} was lost: {exception.Message}", exception));
         }
     }

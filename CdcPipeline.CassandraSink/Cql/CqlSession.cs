@@ -344,7 +344,7 @@ public sealed class CqlSession : IAsyncDisposable
             var connection = await _connectPipeline.ExecuteAsync(
                 async token =>
                 {
-                    var host = _settings.ContactPoints[(int)((uint)Interlocked.Increment(ref _nextContactPoint) % _settings.ContactPoints.Count)];
+                    var host = _settings.ContactPoints[(int)((uint)(Interlocked.Increment(ref _nextContactPoint) - 1) % _settings.ContactPoints.Count)];
                     return await CqlConnection.OpenAsync(host, _settings.Port, _settings.Username, _settings.Password, _keyspace, _settings.ConnectTimeout, token)
                         .ConfigureAwait(false);
                 },

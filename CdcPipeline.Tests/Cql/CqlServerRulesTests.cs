@@ -66,6 +66,62 @@ public class CqlServerRulesTests
     }
 
     [Fact]
+    public async Task Write_without_a_timestamp_gets_the_server_time_in_microseconds()
+    {
+        await using var cql = await UsersTableAsync();
+        var id = Guid.NewGuid();
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+
+        await cql.Session.ExecuteAsync("INSERT INTO users (id, name) VALUES (?, 'now')", id);
+
+        var after = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1) * 1000;
+        var written = (await cql.Session.QueryAsync("SELECT WRITETIME(name) FROM users WHERE id = ?", id)).CurrentPage[0].Get<long>("writetime(name)");
+        Assert.InRange(written, before, after);
+    }
+
+    [Fact]
+    public async Task Composite_partition_key_addresses_one_partition()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        await cql.Session.ExecuteAsync("CREATE TABLE IF NOT EXISTS cdc_test.readings (sensor text, day date, at timestamp, value double, PRIMARY KEY ((sensor, day), at))");
+        var insert = await cql.Session.PrepareAsync("INSERT INTO cdc_test.readings (sensor, day, at, value) VALUES (?, ?, ?, ?)", Ct);
+        var day = new DateOnly(2024, 3, 1);
+        await cql.Session.ExecuteAsync(insert, "s1", day, DateTimeOffset.UnixEpoch.AddDays(1), 1.5);
+        await cql.Session.ExecuteAsync(insert, "s1", day.AddDays(1), DateTimeOffset.UnixEpoch.AddDays(2), 2.5);
+        await cql.Session.ExecuteAsync(insert, "s2", day, DateTimeOffset.UnixEpoch.AddDays(3), 3.5);
+
+        var rows = await cql.Session.QueryAsync("SELECT value FROM readings WHERE sensor = ? AND day = ?", "s1", day);
+        var partial = await Assert.ThrowsAsync<CqlInvalidQueryException>(() => cql.Session.QueryAsync("SELECT value FROM readings WHERE sensor = 's1'"));
+
+        Assert.Equal([1.5], rows.CurrentPage.Select(r => r.Get<double>("value")));
+        Assert.Equal([0, 1], insert.PartitionKeyIndexes);
+        Assert.StartsWith("Cannot execute this query as it might involve data filtering", partial.ServerMessage, StringComparison.Ordinal);
+        Assert.Equal(3, cql.Server.Rows("cdc_test", "readings").Count);
+    }
+
+    [Fact]
+    public async Task Multi_partition_batch_over_50_kib_is_rejected_as_cassandra_does_but_a_single_partition_one_is_not()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        await cql.Session.ExecuteAsync("CREATE TABLE docs (owner int, id int, body text, PRIMARY KEY (owner, id))");
+        var insert = await cql.Session.PrepareAsync("INSERT INTO docs (owner, id, body) VALUES (?, ?, ?)", Ct);
+        var body = new string('x', 2048);
+        var spread = new CqlBatch();
+        var together = new CqlBatch();
+        for (var i = 0; i < 30; i++)
+        {
+            spread.Add(insert, i, i, body);
+            together.Add(insert, 1000, i, body);
+        }
+
+        var error = await Assert.ThrowsAsync<CqlInvalidQueryException>(() => cql.Session.BatchAsync(spread, Ct));
+        await cql.Session.BatchAsync(together, Ct);
+
+        Assert.Equal("Batch too large", error.ServerMessage);
+        Assert.Equal(30, cql.Server.Rows("cdc_test", "docs").Count);
+    }
+
+    [Fact]
     public async Task Delete_older_than_the_write_leaves_the_row()
     {
         await using var cql = await UsersTableAsync();

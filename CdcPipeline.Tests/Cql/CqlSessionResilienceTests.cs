@@ -103,6 +103,17 @@ public class CqlSessionResilienceTests
         Assert.StartsWith($"Could not connect to Cassandra at 127.0.0.1:{port}:", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Unreachable_contact_point_is_skipped_for_the_next_one()
+    {
+        await using var server = Infrastructure.Cassandra.CqlTestServer.Start();
+        await using var session = new CqlSession(CqlServerWithSession.Settings(server, s => s.ContactPoints = ["127.0.0.2", "127.0.0.1"]));
+
+        var rows = await session.QueryAsync("SELECT release_version FROM system.local");
+
+        Assert.Equal("4.1.5", rows.CurrentPage[0].Get<string>(0));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -13,7 +13,7 @@ namespace CdcPipeline.CassandraSink.Cql.Codecs;
 /// .NET type on reading (text → string, bigint → long, decimal → decimal, date → DateOnly,
 /// timestamp → DateTimeOffset, uuid → Guid, varint → BigInteger, blob → byte[], ...).
 /// </summary>
-public static class CqlCodec
+internal static class CqlCodec
 {
     /// <summary>Serializes a value for a column of a known type; null is a null value, <see cref="CqlUnset"/> "not set".</summary>
     public static CqlValue Serialize(CqlType type, object? value) => value switch

@@ -1,7 +1,7 @@
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>Turns an ERROR body (spec section 4.2.1 and 9) into the matching exception.</summary>
-public static class CqlErrorDecoder
+internal static class CqlErrorDecoder
 {
     public static CqlServerException Decode(byte[] body)
     {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>One protocol frame: the 9-byte header (spec section 2) and its body.</summary>
-public sealed record CqlFrame(byte Version, byte Flags, short Stream, CqlOpcode Opcode, byte[] Body)
+internal sealed record CqlFrame(byte Version, byte Flags, short Stream, CqlOpcode Opcode, byte[] Body)
 {
     public const int HeaderLength = 9;
     public const byte ProtocolVersion = 0x04;

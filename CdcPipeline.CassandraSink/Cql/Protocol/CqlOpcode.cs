@@ -1,7 +1,7 @@
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>Message opcodes of the native protocol v4 (spec section 2.4).</summary>
-public enum CqlOpcode : byte
+internal enum CqlOpcode : byte
 {
     Error = 0x00,
     Startup = 0x01,

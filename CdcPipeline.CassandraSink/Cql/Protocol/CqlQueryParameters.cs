@@ -1,7 +1,7 @@
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>The &lt;query_parameters&gt; of QUERY and EXECUTE (spec section 4.1.4).</summary>
-public sealed record CqlQueryParameters(
+internal sealed record CqlQueryParameters(
     CqlConsistency Consistency,
     IReadOnlyList<CqlValue> Values,
     bool SkipMetadata = false,

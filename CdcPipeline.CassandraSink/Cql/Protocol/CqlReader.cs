@@ -4,7 +4,7 @@ using System.Text;
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>Reads the notations of spec section 3 from a frame body.</summary>
-public sealed class CqlReader(byte[] body)
+internal sealed class CqlReader(byte[] body)
 {
     private int _position;
 

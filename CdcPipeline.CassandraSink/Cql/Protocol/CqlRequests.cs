@@ -1,7 +1,7 @@
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>Bodies of the request messages of spec section 4.1.</summary>
-public static class CqlRequests
+internal static class CqlRequests
 {
     public const string CqlVersion = "3.0.0";
 

@@ -3,7 +3,7 @@ using CdcPipeline.CassandraSink.Cql.Codecs;
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>Decodes RESULT bodies (spec section 4.2.5).</summary>
-public static class CqlResultDecoder
+internal static class CqlResultDecoder
 {
     /// <summary>One decoded RESULT: rows come with the paging state; prepared results with their metadata.</summary>
     public sealed record Decoded(

@@ -1,7 +1,7 @@
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>The &lt;metadata&gt; of a Rows result (spec section 4.2.5.2).</summary>
-public sealed record CqlRowsMetadata(IReadOnlyList<CqlColumn> Columns, int ColumnCount, byte[]? PagingState)
+internal sealed record CqlRowsMetadata(IReadOnlyList<CqlColumn> Columns, int ColumnCount, byte[]? PagingState)
 {
     public const int GlobalTablesSpecFlag = 0x0001;
     public const int HasMorePagesFlag = 0x0002;

@@ -1,7 +1,7 @@
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>A serialized [value]: bytes, null (length -1) or "not set" (length -2, spec section 3).</summary>
-public readonly record struct CqlValue(byte[]? Bytes, bool IsUnset = false)
+internal readonly record struct CqlValue(byte[]? Bytes, bool IsUnset = false)
 {
     public static readonly CqlValue Null = new(null);
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace CdcPipeline.CassandraSink.Cql.Protocol;
 
 /// <summary>Writes the notations of spec section 3 ([int], [string], [bytes], ...) into a frame body.</summary>
-public sealed class CqlWriter
+internal sealed class CqlWriter
 {
     private readonly MemoryStream _buffer = new();
 

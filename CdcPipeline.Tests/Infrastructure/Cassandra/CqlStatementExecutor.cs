@@ -58,6 +58,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                 Validate(modification, context);
             }
 
+            VerifyBatchSize([.. children.Select(c => ((CqlModificationStatement)c.Statement, c.Context))]);
             foreach (var (statement, context) in children)
             {
                 Apply((CqlModificationStatement)statement, context, timestamp);
@@ -243,12 +244,47 @@ internal sealed class CqlStatementExecutor(CqlStore store)
             Validate(statement, context);
         }
 
+        VerifyBatchSize([.. statements.Select(s => (s, context))]);
         foreach (var statement in statements)
         {
             Apply(statement, context, timestamp);
         }
 
         return VoidResult();
+    }
+
+    /// <summary>
+    /// Cassandra's batch_size_fail_threshold (50 KiB by default): a batch touching more than one partition
+    /// whose data exceeds it is rejected; a single-partition batch is exempt.
+    /// </summary>
+    private void VerifyBatchSize(IReadOnlyList<(CqlModificationStatement Statement, CqlRequestContext Context)> statements)
+    {
+        const int FailThresholdBytes = 50 * 1024;
+        var partitions = new HashSet<string>(StringComparer.Ordinal);
+        var counted = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        long size = 0;
+        foreach (var (statement, context) in statements)
+        {
+            var schema = ResolveTable(statement.Name, context.Keyspace).Schema;
+            var keyConditions = statement switch
+            {
+                InsertStatement insert => insert.Columns.Zip(insert.Values, (c, v) => new CqlCondition(c, v)).ToList(),
+                UpdateStatement update => update.Where,
+                DeleteStatement delete => delete.Where,
+                _ => [],
+            };
+            var (partitionKey, _) = PrimaryKey(schema, keyConditions, context, requireClustering: false);
+            partitions.Add($"{schema.Keyspace}.{schema.Name}:{string.Join(':', partitionKey.Select(Convert.ToHexString))}");
+            if (counted.Add(context))
+            {
+                size += context.Values.Sum(v => (long)(v.Bytes?.Length ?? 0));
+            }
+        }
+
+        if (partitions.Count > 1 && size > FailThresholdBytes)
+        {
+            throw CqlServerException.Invalid("Batch too large");
+        }
     }
 
     private void Validate(CqlModificationStatement statement, CqlRequestContext context)
