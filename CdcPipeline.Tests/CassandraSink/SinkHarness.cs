@@ -79,6 +79,17 @@ internal sealed class SinkHarness : IAsyncDisposable
         await _host.StartAsync();
     }
 
+    /// <summary>Stops the sink service the way a shutdown does (the consumer closes, stored offsets are committed).</summary>
+    public async Task StopSinkAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(15));
+            _host.Dispose();
+            _host = null;
+        }
+    }
+
     public async Task ProduceAsync(IEnumerable<ChangeMessage> messages)
     {
         // Idempotent producer: messages of one partition keep the order they were sent in, even in flight together.
@@ -110,12 +121,7 @@ internal sealed class SinkHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
-        {
-            await _host.StopAsync(TimeSpan.FromSeconds(15));
-            _host.Dispose();
-        }
-
+        await StopSinkAsync();
         await Cassandra.DisposeAsync();
     }
 }

@@ -150,6 +150,26 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
     }
 
     [Fact]
+    public async Task Sink_stopped_while_cassandra_is_down_resumes_without_skipping_a_change()
+    {
+        var history = ChangeHistory.Generate(seed: 6, steps: 80);
+        var half = history.Messages.Count / 2;
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+        await sink.ProduceAsync(history.Messages.Take(half));
+        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+
+        await sink.Cassandra.StopAsync();
+        await sink.ProduceAsync(history.Messages.Skip(half));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
+        await sink.StopSinkAsync();
+        sink.Cassandra.Restart();
+        await sink.StartSinkAsync();
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+    }
+
+    [Fact]
     public async Task Batch_span_links_to_the_trace_of_each_change_event()
     {
         var traceId = ActivityTraceId.CreateRandom();
