@@ -96,6 +96,7 @@ internal sealed class ChangeStreamWorker(
             {
                 // E.g. a change topic that Debezium has not created yet: the subscription picks it up once it exists.
                 logger.ConsumeError(e.Error.Code.ToString(), e.Error.Reason);
+                stoppingToken.WaitHandle.WaitOne(IdlePoll);
                 break;
             }
 
