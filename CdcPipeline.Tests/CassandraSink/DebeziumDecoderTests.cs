@@ -162,6 +162,22 @@ public class DebeziumDecoderTests
         Assert.Equal(value, change.After!.TotalAmount);
     }
 
+    [Theory]
+    [InlineData("9.999999999E7", "99999999.99")]
+    [InlineData("-9.999999999E7", "-99999999.99")]
+    [InlineData("-1.0E-2", "-0.01")]
+    [InlineData("0.1", "0.10")]
+    public void Double_mode_reads_the_exponent_form_jackson_writes(string json, string expected)
+    {
+        var order = new OrderState(OrderId, "PLACED", UserId, 1, 1m, DateTimeOffset.UnixEpoch, null, false);
+        var text = Encoding.UTF8.GetString(ChangeEventBuilder.Order('c', null, order, 100, withSchema: false, decimals: DecimalEncoding.Double))
+            .Replace("\"total_amount\":1", $"\"total_amount\":{json}", StringComparison.Ordinal);
+
+        var change = Change<OrderChange>(Decode(text, DecimalHandlingMode.Double));
+
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), change.After!.TotalAmount);
+    }
+
     [Fact]
     public void Nanosecond_timestamps_are_read()
     {
