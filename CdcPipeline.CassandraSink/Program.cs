@@ -1,9 +1,9 @@
-var builder = WebApplication.CreateBuilder(args);
+using CdcPipeline.CassandraSink;
 
+var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApplicationServices();
 
 var app = builder.Build();
-
 app.MapDefaultEndpoints();
-
 app.Run();

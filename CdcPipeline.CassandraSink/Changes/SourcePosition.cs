@@ -1,0 +1,10 @@
+namespace CdcPipeline.CassandraSink.Changes;
+
+/// <summary>
+/// Where a change sits in PostgreSQL's write-ahead log, from Debezium's <c>source</c> block.
+/// </summary>
+/// <param name="Lsn"><c>source.lsn</c>: the WAL position of the change record (of the snapshot, for snapshot reads).</param>
+/// <param name="LastCommitLsn">First element of <c>source.sequence</c>: the commit position of the transaction before this one.</param>
+/// <param name="TxId"><c>source.txId</c>.</param>
+/// <param name="IsSnapshot">The change was read by a snapshot (<c>op</c> r or <c>source.snapshot</c> other than false).</param>
+internal sealed record SourcePosition(long Lsn, long? LastCommitLsn, long? TxId, bool IsSnapshot);

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text.Json;
+using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Writing;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.CassandraSink.Decoding;
+
+/// <summary>
+/// Decodes the value of a Debezium PostgreSQL change event (JSON converter, with or without schemas) into a
+/// <see cref="RowChange"/> of a known table; anything else becomes a tombstone, unknown-table or undecodable outcome.
+/// </summary>
+internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
+{
+    private readonly SinkOptions _options = options.Value;
+
+    public DecodeOutcome Decode(ReadOnlySpan<byte> value, bool isNull)
+    {
+        if (isNull)
+        {
+            return new DecodeOutcome.Tombstone();
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(value);
+            using var document = JsonDocument.ParseValue(ref reader);
+            return Decode(document.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            return new DecodeOutcome.Undecodable($"the value is not JSON: {ex.Message}");
+        }
+        catch (ChangeDecodingException ex)
+        {
+            return new DecodeOutcome.Undecodable(ex.Message);
+        }
+    }
+
+    private DecodeOutcome Decode(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Null)
+        {
+            return new DecodeOutcome.Tombstone();
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ChangeDecodingException($"the value is a JSON {root.ValueKind}, not a Debezium envelope object");
+        }
+
+        // JsonConverter with schemas.enable=true wraps the envelope: {"schema": ..., "payload": ...}.
+        JsonElement? envelopeSchema = null;
+        var payload = root;
+        if (root.TryGetProperty("payload", out var wrapped) && root.TryGetProperty("schema", out var schema))
+        {
+            envelopeSchema = schema;
+            payload = wrapped;
+            if (payload.ValueKind == JsonValueKind.Null)
+            {
+                return new DecodeOutcome.Tombstone();
+            }
+
+            if (payload.ValueKind != JsonValueKind.Object)
+            {
+                throw new ChangeDecodingException("payload is not a JSON object");
+            }
+        }
+
+        if (!payload.TryGetProperty("source", out var source) || source.ValueKind != JsonValueKind.Object)
+        {
+            throw new ChangeDecodingException("source is missing: not a Debezium change event");
+        }
+
+        var table = $"{SourceText(source, "schema")}.{SourceText(source, "table")}";
+        if (table is not (UserChange.TableName or OrderChange.TableName))
+        {
+            return new DecodeOutcome.UnknownTable(table);
+        }
+
+        var operation = Operation(payload);
+        var position = Position(source, operation);
+        var before = Side(payload, envelopeSchema, table, "before");
+        var after = Side(payload, envelopeSchema, table, "after");
+
+        RowChange change = table == UserChange.TableName
+            ? UserDecoding.Decode(operation, position, before, after)
+            : OrderDecoding.Decode(operation, position, before, after);
+        return new DecodeOutcome.Change(change);
+    }
+
+    private RowReader? Side(JsonElement payload, JsonElement? envelopeSchema, string table, string side)
+    {
+        if (!payload.TryGetProperty(side, out var row) || row.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return row.ValueKind == JsonValueKind.Object
+            ? new RowReader(table, side, row, FieldSchema.OfRow(envelopeSchema, side), _options)
+            : throw new ChangeDecodingException($"{side} is a JSON {row.ValueKind}, not an object");
+    }
+
+    private static ChangeOperation Operation(JsonElement payload)
+    {
+        if (!payload.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String)
+        {
+            throw new ChangeDecodingException("op is missing");
+        }
+
+        return op.GetString() switch
+        {
+            "c" => ChangeOperation.Create,
+            "r" => ChangeOperation.Read,
+            "u" => ChangeOperation.Update,
+            "d" => ChangeOperation.Delete,
+            "t" => throw new ChangeDecodingException(
+                "op 't' (truncate) is not applied: Cassandra's TRUNCATE cannot be ordered by write timestamp; truncate the Cassandra tables by hand"),
+            var other => throw new ChangeDecodingException($"op '{other}' is not a Debezium row operation (c, r, u, d)"),
+        };
+    }
+
+    private static SourcePosition Position(JsonElement source, ChangeOperation operation)
+    {
+        var lsn = SourceLong(source, "lsn") ?? throw new ChangeDecodingException(
+            "source.lsn is missing: the write timestamp is derived from it");
+        if (lsn is < 0 or >= WriteTimestamp.MaxLsn)
+        {
+            throw new ChangeDecodingException($"source.lsn {lsn} is outside 0..2^62");
+        }
+
+        long? lastCommitLsn = null;
+        if (source.TryGetProperty("sequence", out var sequence) && sequence.ValueKind == JsonValueKind.String)
+        {
+            lastCommitLsn = LastCommitLsn(sequence.GetString()!);
+        }
+
+        var snapshot = source.TryGetProperty("snapshot", out var s)
+            && s.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.String => s.GetString() is not ("false" or ""),
+                _ => false,
+            };
+        return new SourcePosition(lsn, lastCommitLsn, SourceLong(source, "txId"), snapshot || operation == ChangeOperation.Read);
+    }
+
+    /// <summary><c>source.sequence</c> is a JSON array in a string: <c>["lastCommitLsn","lsn"]</c>, elements may be null.</summary>
+    private static long? LastCommitLsn(string sequence)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(sequence);
+            var items = document.RootElement;
+            if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() != 2)
+            {
+                throw new ChangeDecodingException($"source.sequence '{sequence}' is not a two-element array");
+            }
+
+            var first = items[0];
+            return first.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String when long.TryParse(first.GetString(), CultureInfo.InvariantCulture, out var v) => v,
+                JsonValueKind.Number when first.TryGetInt64(out var v) => v,
+                _ => throw new ChangeDecodingException($"source.sequence '{sequence}' does not start with an LSN"),
+            };
+        }
+        catch (JsonException)
+        {
+            throw new ChangeDecodingException($"source.sequence '{sequence}' is not JSON");
+        }
+    }
+
+    private static string SourceText(JsonElement source, string name) =>
+        source.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new ChangeDecodingException($"source.{name} is missing");
+
+    private static long? SourceLong(JsonElement source, string name)
+    {
+        if (!source.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+            JsonValueKind.String when long.TryParse(value.GetString(), CultureInfo.InvariantCulture, out var number) => number,
+            _ => throw new ChangeDecodingException($"source.{name} {value.GetRawText()} is not an integer"),
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace CdcPipeline.CassandraSink;
+
+internal static partial class SinkLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Consuming {Topics} as group {Group}")]
+    public static partial void Subscribed(this ILogger logger, string topics, string group);
+
+    [LoggerMessage(2, LogLevel.Information, "Cassandra schema applied: {Count} statements from {Directory}")]
+    public static partial void SchemaApplied(this ILogger logger, int count, string directory);
+
+    [LoggerMessage(3, LogLevel.Warning, "{Work} failed (attempt {Attempt}), retrying in {Delay}")]
+    public static partial void Retrying(this ILogger logger, string work, int attempt, TimeSpan delay, Exception error);
+
+    [LoggerMessage(4, LogLevel.Warning, "Dead-lettered {Topic} [{Partition}] @{Offset}: {Reason}")]
+    public static partial void DeadLettered(this ILogger logger, string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(5, LogLevel.Debug, "Ignored a change of unknown table {Table} at {Topic} [{Partition}] @{Offset}")]
+    public static partial void UnknownTable(this ILogger logger, string table, string topic, int partition, long offset);
+
+    [LoggerMessage(6, LogLevel.Warning, "Kafka consume error {Code}: {Reason}")]
+    public static partial void ConsumeError(this ILogger logger, string code, string reason);
+
+    [LoggerMessage(7, LogLevel.Critical, "Fatal Kafka error, stopping the sink: {Reason}")]
+    public static partial void FatalKafkaError(this ILogger logger, string reason, Exception error);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not store offset {Offset}: {Reason} (the partition will be replayed from its last committed offset)")]
+    public static partial void StoreOffsetFailed(this ILogger logger, string offset, string reason);
+
+    [LoggerMessage(9, LogLevel.Debug, "Applied {Changes} changes in {Batches} partition batches from {Messages} messages")]
+    public static partial void BatchApplied(this ILogger logger, int changes, int batches, int messages);
+
+    [LoggerMessage(11, LogLevel.Critical, "The sink stopped: {Reason}")]
+    public static partial void Stopped(this ILogger logger, string reason, Exception error);
+
+    [LoggerMessage(10, LogLevel.Information, "{Work} succeeded after {Attempts} attempts")]
+    public static partial void Recovered(this ILogger logger, string work, int attempts);
+}

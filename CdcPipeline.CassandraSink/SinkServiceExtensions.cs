@@ -1,0 +1,51 @@
+using CdcPipeline.CassandraSink.Consuming;
+using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.CassandraSink.Schema;
+using CdcPipeline.CassandraSink.Writing;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.CassandraSink;
+
+public static class SinkServiceExtensions
+{
+    /// <summary>
+    /// The sink: a Kafka consumer of the change topics (connection <c>kafka</c>), the dead-letter publisher, a CQL
+    /// session (connection <c>cassandra</c>), and the worker that applies changes.
+    /// </summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddSingleton<IValidateOptions<SinkOptions>, SinkOptionsValidator>();
+        builder.Services.AddOptions<SinkOptions>().BindConfiguration(SinkOptions.Section).ValidateOnStart();
+        var group = builder.Configuration.GetSection(SinkOptions.Section).Get<SinkOptions>()?.ConsumerGroup ?? new SinkOptions().ConsumerGroup;
+
+        builder.AddKafkaConsumer<byte[]?, byte[]?>("kafka", settings =>
+        {
+            settings.Config.GroupId = group;
+            settings.Config.EnableAutoOffsetStore = false;
+            settings.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+            // Debezium creates the change topics when their first change arrives: look for them often.
+            settings.Config.TopicMetadataRefreshIntervalMs ??= 5000;
+        });
+        builder.AddKafkaDeadLetterPublisher("kafka");
+        builder.AddCassandraSession("cassandra");
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new SinkStatements(services.GetRequiredService<IOptions<SinkOptions>>().Value.Keyspace));
+        builder.Services.AddSingleton<DebeziumDecoder>();
+        builder.Services.AddSingleton<WritePlanner>();
+        builder.Services.AddSingleton<CassandraWriter>();
+        builder.Services.AddSingleton<SchemaInitializer>();
+        builder.Services.AddSingleton<ChangeBatchProcessor>();
+        builder.Services.AddSingleton<SinkHealth>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "cassandra-sink", services => services.GetRequiredService<SinkHealth>(), HealthStatus.Unhealthy, ["ready"]));
+        builder.Services.AddHostedService<ChangeStreamWorker>();
+        return builder;
+    }
+}

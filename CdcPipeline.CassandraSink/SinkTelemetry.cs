@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CdcPipeline.CassandraSink;
+
+/// <summary>The activity source and meter of the sink.</summary>
+internal static class SinkTelemetry
+{
+    public const string Name = "CdcPipeline.CassandraSink";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>Changes written to Cassandra, by PostgreSQL table and operation (c, r, u, d).</summary>
+    public static readonly Counter<long> ChangesApplied = Meter.CreateCounter<long>(
+        "cdc.sink.changes.applied", "{change}", "Changes applied to Cassandra.");
+
+    /// <summary>Messages set aside on the dead-letter topic, by topic.</summary>
+    public static readonly Counter<long> ChangesDeadLettered = Meter.CreateCounter<long>(
+        "cdc.sink.changes.dead_lettered", "{change}", "Change events that could not be decoded, sent to the dead-letter topic.");
+
+    /// <summary>Changes of tables the sink does not know, by table.</summary>
+    public static readonly Counter<long> ChangesIgnored = Meter.CreateCounter<long>(
+        "cdc.sink.changes.ignored", "{change}", "Changes of tables the sink does not know.");
+
+    /// <summary>Tombstones (null values after deletes), by topic.</summary>
+    public static readonly Counter<long> Tombstones = Meter.CreateCounter<long>(
+        "cdc.sink.tombstones", "{message}", "Tombstones skipped.");
+
+    /// <summary>Attempts to apply a batch that Cassandra refused.</summary>
+    public static readonly Counter<long> BatchRetries = Meter.CreateCounter<long>(
+        "cdc.sink.batch.retries", "{retry}", "Batches retried after a Cassandra failure.");
+
+    /// <summary>Messages per consumed batch.</summary>
+    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>(
+        "cdc.sink.batch.size", "{message}", "Messages per consumed batch.");
+
+    public const string TableTag = "db.collection.name";
+    public const string OperationTag = "cdc.operation";
+    public const string TopicTag = "messaging.destination.name";
+}

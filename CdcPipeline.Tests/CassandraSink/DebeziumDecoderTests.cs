@@ -1,0 +1,265 @@
+using System.Text;
+using CdcPipeline.CassandraSink;
+using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Decoding;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.Tests.CassandraSink;
+
+public class DebeziumDecoderTests
+{
+    private static readonly Guid UserId = Guid.Parse(GoldenEvents.UserId);
+    private static readonly Guid OrderId = Guid.Parse(GoldenEvents.OrderId);
+
+    private static DecodeOutcome Decode(string json, DecimalHandlingMode mode = DecimalHandlingMode.Precise) =>
+        Decode(Encoding.UTF8.GetBytes(json), mode);
+
+    private static DecodeOutcome Decode(byte[]? value, DecimalHandlingMode mode = DecimalHandlingMode.Precise) =>
+        new DebeziumDecoder(Options.Create(new SinkOptions { DecimalHandlingMode = mode })).Decode(value, value is null);
+
+    private static T Change<T>(DecodeOutcome outcome) where T : RowChange =>
+        Assert.IsType<T>(Assert.IsType<DecodeOutcome.Change>(outcome).Row);
+
+    private static string Reason(DecodeOutcome outcome) => Assert.IsType<DecodeOutcome.Undecodable>(outcome).Reason;
+
+    [Fact]
+    public void User_create_with_schema_decodes_every_column()
+    {
+        var change = Change<UserChange>(Decode(GoldenEvents.UserCreateWithSchema));
+
+        Assert.Equal(ChangeOperation.Create, change.Operation);
+        Assert.Equal(new SourcePosition(24023128, 24023104, 555, IsSnapshot: false), change.Position);
+        Assert.Equal(
+            new UserRow(UserId, "Ada Lovelace", new DateOnly(1990, 5, 17),
+                new DateTimeOffset(2024, 5, 1, 10, 15, 30, TimeSpan.Zero).AddTicks(1_234_560), null, false),
+            change.After);
+    }
+
+    [Fact]
+    public void Snapshot_read_without_schema_decodes_a_date_before_the_epoch()
+    {
+        var change = Change<UserChange>(Decode(GoldenEvents.UserSnapshotReadWithoutSchema));
+
+        Assert.Equal(ChangeOperation.Read, change.Operation);
+        Assert.True(change.Position.IsSnapshot);
+        Assert.Null(change.Position.LastCommitLsn);
+        Assert.Equal(new DateOnly(1965, 3, 1), change.After!.Dob);
+    }
+
+    [Fact]
+    public void User_update_without_schema_reads_timestamps_with_an_offset()
+    {
+        var change = Change<UserChange>(Decode(GoldenEvents.UserUpdateWithoutSchema));
+
+        Assert.Equal(ChangeOperation.Update, change.Operation);
+        Assert.Equal("Ada King", change.After!.Name);
+        Assert.Equal(new DateTimeOffset(2024, 5, 2, 6, 0, 0, 500, TimeSpan.Zero), change.After.ModifiedAt);
+    }
+
+    [Fact]
+    public void User_delete_with_schema_names_the_deleted_row()
+    {
+        var change = Change<UserChange>(Decode(GoldenEvents.UserDeleteWithSchema));
+
+        Assert.Equal(ChangeOperation.Delete, change.Operation);
+        Assert.Equal(UserId, change.Id);
+        Assert.Null(change.After);
+    }
+
+    [Fact]
+    public void Order_create_with_schema_takes_the_decimal_scale_from_the_schema()
+    {
+        var change = Change<OrderChange>(Decode(GoldenEvents.OrderCreateWithSchema));
+
+        Assert.Equal(123.45m, change.After!.TotalAmount);
+        Assert.Equal(UserId, change.After.UserId);
+        Assert.Equal(3, change.After.Quantity);
+        Assert.Equal("PLACED", change.After.Status);
+        Assert.Null(change.PreviousListing);
+    }
+
+    [Fact]
+    public void Order_update_without_schema_takes_the_decimal_scale_from_configuration()
+    {
+        var change = Change<OrderChange>(Decode(GoldenEvents.OrderUpdateWithoutSchema));
+
+        Assert.Equal(123.45m, change.After!.TotalAmount);
+        Assert.Equal("SHIPPED", change.After.Status);
+        Assert.Equal(new OrderListing(UserId, change.After.PlacedAt!.Value, OrderId), change.PreviousListing);
+    }
+
+    [Fact]
+    public void Order_delete_with_schema_carries_where_the_order_was_listed()
+    {
+        var change = Change<OrderChange>(Decode(GoldenEvents.OrderDeleteWithSchema));
+
+        Assert.Equal(ChangeOperation.Delete, change.Operation);
+        Assert.Equal(OrderId, change.Id);
+        Assert.Equal(UserId, change.PreviousListing!.UserId);
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 10, 16, 0, TimeSpan.Zero).AddTicks(10), change.PreviousListing.PlacedAt);
+    }
+
+    [Fact]
+    public void Tombstone_after_a_delete_is_recognised()
+    {
+        Assert.IsType<DecodeOutcome.Tombstone>(Decode(GoldenEvents.Tombstone));
+        Assert.IsType<DecodeOutcome.Tombstone>(Decode("""{"schema":null,"payload":null}"""));
+    }
+
+    [Fact]
+    public void Change_of_an_unknown_table_is_reported_with_its_name()
+    {
+        var outcome = Assert.IsType<DecodeOutcome.UnknownTable>(Decode(GoldenEvents.PaymentCreateWithoutSchema));
+
+        Assert.Equal("public.payments", outcome.Table);
+    }
+
+    [Theory]
+    [InlineData("AA==", "0.00")]
+    [InlineData("AQ==", "0.01")]
+    [InlineData("/w==", "-0.01")]
+    [InlineData("nA==", "-1.00")]
+    [InlineData("AIA=", "1.28")]
+    [InlineData("/38=", "-1.29")]
+    [InlineData("AlQL4/8=", "99999999.99")]
+    [InlineData("/av0HAE=", "-99999999.99")]
+    public void Base64_two_complement_decimals_decode_exactly(string base64, string expected)
+    {
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), DebeziumDecimal.FromBase64(base64, 2));
+        Assert.Equal(2, decimal.GetBits(DebeziumDecimal.FromBase64(base64, 2))[3] >> 16 & 0xFF);
+    }
+
+    public static TheoryData<string, DecimalEncoding, bool> DecimalEdgeCases()
+    {
+        var data = new TheoryData<string, DecimalEncoding, bool>();
+        foreach (var value in new[] { "0", "-1.50", "0.01", "-0.01", "99999999.99", "-99999999.99", "1234.50" })
+        {
+            foreach (var encoding in Enum.GetValues<DecimalEncoding>())
+            {
+                data.Add(value, encoding, true);
+                data.Add(value, encoding, false);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DecimalEdgeCases))]
+    public void Total_amount_decodes_in_every_decimal_handling_mode(string text, DecimalEncoding encoding, bool withSchema)
+    {
+        var value = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        var order = new OrderState(OrderId, "PLACED", UserId, 1, value, DateTimeOffset.UnixEpoch, null, false);
+        var mode = encoding switch
+        {
+            DecimalEncoding.Base64 => DecimalHandlingMode.Precise,
+            DecimalEncoding.String => DecimalHandlingMode.String,
+            _ => DecimalHandlingMode.Double,
+        };
+
+        var change = Change<OrderChange>(Decode(ChangeEventBuilder.Order('c', null, order, 100, withSchema: withSchema, decimals: encoding), mode));
+
+        Assert.Equal(value, change.After!.TotalAmount);
+    }
+
+    [Theory]
+    [InlineData("9.999999999E7", "99999999.99")]
+    [InlineData("-9.999999999E7", "-99999999.99")]
+    [InlineData("-1.0E-2", "-0.01")]
+    [InlineData("0.1", "0.10")]
+    public void Double_mode_reads_the_exponent_form_jackson_writes(string json, string expected)
+    {
+        var order = new OrderState(OrderId, "PLACED", UserId, 1, 1m, DateTimeOffset.UnixEpoch, null, false);
+        var text = Encoding.UTF8.GetString(ChangeEventBuilder.Order('c', null, order, 100, withSchema: false, decimals: DecimalEncoding.Double))
+            .Replace("\"total_amount\":1", $"\"total_amount\":{json}", StringComparison.Ordinal);
+
+        var change = Change<OrderChange>(Decode(text, DecimalHandlingMode.Double));
+
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), change.After!.TotalAmount);
+    }
+
+    [Fact]
+    public void Nanosecond_timestamps_are_read()
+    {
+        var json = GoldenEvents.UserCreateWithSchema.Replace("2024-05-01T10:15:30.123456Z", "2024-05-01T10:15:30.123456789Z", StringComparison.Ordinal);
+
+        var change = Change<UserChange>(Decode(json));
+
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 10, 15, 30, TimeSpan.Zero).AddTicks(1_234_567), change.After!.CreatedAt);
+    }
+
+    [Fact]
+    public void Builder_events_decode_like_the_golden_events()
+    {
+        var golden = Change<OrderChange>(Decode(GoldenEvents.OrderCreateWithSchema)).After!;
+
+        var built = Change<OrderChange>(Decode(ChangeEventBuilder.Order('c', null,
+            new OrderState(golden.Id, golden.Status, golden.UserId, golden.Quantity, golden.TotalAmount, golden.PlacedAt, golden.ModifiedAt, golden.IsDeleted),
+            24023160))).After;
+
+        Assert.Equal(golden, built);
+    }
+
+    [Fact]
+    public void Value_that_is_not_json_is_undecodable()
+    {
+        Assert.StartsWith("the value is not JSON", Reason(Decode("{not json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_uuid_names_the_field()
+    {
+        var json = GoldenEvents.UserCreateWithSchema.Replace($"\"id\": \"{GoldenEvents.UserId}\"", "\"id\": \"not-a-uuid\"", StringComparison.Ordinal);
+
+        Assert.Contains("after.id", Reason(Decode(json)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_base64_decimal_names_the_field()
+    {
+        var json = GoldenEvents.OrderCreateWithSchema.Replace("\"MDk=\"", "\"12.5%\"", StringComparison.Ordinal);
+
+        var reason = Reason(Decode(json));
+
+        Assert.Contains("after.total_amount", reason, StringComparison.Ordinal);
+        Assert.Contains("base64", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_op_is_undecodable()
+    {
+        var json = GoldenEvents.UserUpdateWithoutSchema.Replace("\"op\": \"u\",", "", StringComparison.Ordinal);
+
+        Assert.Equal("op is missing", Reason(Decode(json)));
+    }
+
+    [Fact]
+    public void Order_update_without_before_asks_for_replica_identity_full()
+    {
+        var json = GoldenEvents.OrderUpdateWithoutSchema;
+        var start = json.IndexOf("\"before\"", StringComparison.Ordinal);
+        var end = json.IndexOf("\"after\"", StringComparison.Ordinal);
+        json = string.Concat(json.AsSpan(0, start), "\"before\": null, ", json.AsSpan(end));
+
+        Assert.Contains("REPLICA IDENTITY FULL", Reason(Decode(json)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Truncate_is_undecodable_with_its_reason()
+    {
+        var json = GoldenEvents.UserUpdateWithoutSchema.Replace("\"op\": \"u\"", "\"op\": \"t\"", StringComparison.Ordinal);
+
+        Assert.Contains("truncate", Reason(Decode(json)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Base64_decimal_without_schema_or_configured_scale_names_the_setting()
+    {
+        var options = new SinkOptions();
+        options.DecimalScales.Clear();
+
+        var outcome = new DebeziumDecoder(Options.Create(options)).Decode(Encoding.UTF8.GetBytes(GoldenEvents.OrderUpdateWithoutSchema), isNull: false);
+
+        Assert.Contains("CassandraSink:DecimalScales:orders.total_amount", Reason(outcome), StringComparison.Ordinal);
+    }
+}

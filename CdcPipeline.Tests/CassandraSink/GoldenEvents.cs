@@ -1,0 +1,254 @@
+namespace CdcPipeline.Tests.CassandraSink;
+
+/// <summary>
+/// Change events as Debezium's PostgreSQL connector (2.x, pgoutput, JsonConverter) writes them for the tables of
+/// sql/postgres/001-schema.sql, following the connector documentation's examples: the envelope with
+/// before/after/source/op/ts_ms/transaction, source with lsn/sequence/txId/snapshot, and the column encodings
+/// (uuid as io.debezium.data.Uuid, date as io.debezium.time.Date days, timestamptz as io.debezium.time.ZonedTimestamp,
+/// decimal(10,2) as org.apache.kafka.connect.data.Decimal base64 with the scale as schema parameter).
+/// </summary>
+internal static class GoldenEvents
+{
+    public const string UserId = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    public const string OrderId = "9b2c1c5e-7d1a-4a5e-8f0e-2b1f4c6d7e80";
+
+    private const string UserFields = """
+        [
+          {"type":"string","optional":false,"name":"io.debezium.data.Uuid","version":1,"field":"id"},
+          {"type":"string","optional":false,"field":"name"},
+          {"type":"int32","optional":false,"name":"io.debezium.time.Date","version":1,"field":"dob"},
+          {"type":"string","optional":true,"name":"io.debezium.time.ZonedTimestamp","version":1,"field":"created_at"},
+          {"type":"string","optional":true,"name":"io.debezium.time.ZonedTimestamp","version":1,"field":"modified_at"},
+          {"type":"boolean","optional":false,"default":false,"field":"is_deleted"}
+        ]
+        """;
+
+    private const string OrderFields = """
+        [
+          {"type":"string","optional":false,"name":"io.debezium.data.Uuid","version":1,"field":"id"},
+          {"type":"string","optional":false,"field":"status"},
+          {"type":"string","optional":false,"name":"io.debezium.data.Uuid","version":1,"field":"user_id"},
+          {"type":"int32","optional":false,"field":"quantity"},
+          {"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2","connect.decimal.precision":"10"},"field":"total_amount"},
+          {"type":"string","optional":true,"name":"io.debezium.time.ZonedTimestamp","version":1,"field":"placed_at"},
+          {"type":"string","optional":true,"name":"io.debezium.time.ZonedTimestamp","version":1,"field":"modified_at"},
+          {"type":"boolean","optional":false,"default":false,"field":"is_deleted"}
+        ]
+        """;
+
+    public const string SourceFields = """
+        [
+          {"type":"string","optional":false,"field":"version"},
+          {"type":"string","optional":false,"field":"connector"},
+          {"type":"string","optional":false,"field":"name"},
+          {"type":"int64","optional":false,"field":"ts_ms"},
+          {"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"true,last,false,incremental"},"default":"false","field":"snapshot"},
+          {"type":"string","optional":false,"field":"db"},
+          {"type":"string","optional":true,"field":"sequence"},
+          {"type":"string","optional":false,"field":"schema"},
+          {"type":"string","optional":false,"field":"table"},
+          {"type":"int64","optional":true,"field":"txId"},
+          {"type":"int64","optional":true,"field":"lsn"},
+          {"type":"int64","optional":true,"field":"xmin"}
+        ]
+        """;
+
+    public static string UsersSchema => EnvelopeSchema("users", UserFields);
+
+    public static string OrdersSchema => EnvelopeSchema("orders", OrderFields);
+
+    public static string EnvelopeSchema(string table, string rowFields) => $$"""
+        {
+          "type":"struct",
+          "fields":[
+            {"type":"struct","fields":{{rowFields}},"optional":true,"name":"cdc.public.{{table}}.Value","field":"before"},
+            {"type":"struct","fields":{{rowFields}},"optional":true,"name":"cdc.public.{{table}}.Value","field":"after"},
+            {"type":"struct","fields":{{SourceFields}},"optional":false,"name":"io.debezium.connector.postgresql.Source","field":"source"},
+            {"type":"string","optional":false,"field":"op"},
+            {"type":"int64","optional":true,"field":"ts_ms"},
+            {"type":"struct","fields":[
+              {"type":"string","optional":false,"field":"id"},
+              {"type":"int64","optional":false,"field":"total_order"},
+              {"type":"int64","optional":false,"field":"data_collection_order"}
+            ],"optional":true,"name":"event.block","version":1,"field":"transaction"}
+          ],
+          "optional":false,
+          "name":"cdc.public.{{table}}.Envelope",
+          "version":1
+        }
+        """;
+
+    /// <summary>INSERT of a user, with schemas. dob 1990-05-17 is day 7441.</summary>
+    public static readonly string UserCreateWithSchema = $$"""
+        {
+          "schema": {{UsersSchema}},
+          "payload": {
+            "before": null,
+            "after": {
+              "id": "{{UserId}}",
+              "name": "Ada Lovelace",
+              "dob": 7441,
+              "created_at": "2024-05-01T10:15:30.123456Z",
+              "modified_at": null,
+              "is_deleted": false
+            },
+            "source": {
+              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558530124,
+              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023104\",\"24023128\"]",
+              "schema": "public", "table": "users", "txId": 555, "lsn": 24023128, "xmin": null
+            },
+            "op": "c",
+            "ts_ms": 1714558530200,
+            "transaction": null
+          }
+        }
+        """;
+
+    /// <summary>The same user read by the initial snapshot, without schemas (schemas.enable=false).</summary>
+    public static readonly string UserSnapshotReadWithoutSchema = $$"""
+        {
+          "before": null,
+          "after": {
+            "id": "{{UserId}}", "name": "Ada Lovelace", "dob": -1767,
+            "created_at": "2024-05-01T10:15:30Z", "modified_at": null, "is_deleted": false
+          },
+          "source": {
+            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558000000,
+            "snapshot": "first", "db": "cdc_db", "sequence": "[null,\"23900000\"]",
+            "schema": "public", "table": "users", "txId": 540, "lsn": 23900000, "xmin": null
+          },
+          "op": "r",
+          "ts_ms": 1714558000100,
+          "transaction": null
+        }
+        """;
+
+    /// <summary>UPDATE of the user's name (REPLICA IDENTITY FULL: the whole old row in before), without schemas.</summary>
+    public static readonly string UserUpdateWithoutSchema = $$"""
+        {
+          "before": {
+            "id": "{{UserId}}", "name": "Ada Lovelace", "dob": 7441,
+            "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": null, "is_deleted": false
+          },
+          "after": {
+            "id": "{{UserId}}", "name": "Ada King", "dob": 7441,
+            "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": "2024-05-02T08:00:00.5+02:00", "is_deleted": false
+          },
+          "source": {
+            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714629600600,
+            "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023200\",\"24023256\"]",
+            "schema": "public", "table": "users", "txId": 556, "lsn": 24023256, "xmin": null
+          },
+          "op": "u",
+          "ts_ms": 1714629600700,
+          "transaction": null
+        }
+        """;
+
+    /// <summary>DELETE of the user, with schemas: after is null, before holds the old row.</summary>
+    public static readonly string UserDeleteWithSchema = $$"""
+        {
+          "schema": {{UsersSchema}},
+          "payload": {
+            "before": {
+              "id": "{{UserId}}", "name": "Ada King", "dob": 7441,
+              "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": "2024-05-02T06:00:00.5Z", "is_deleted": true
+            },
+            "after": null,
+            "source": {
+              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714640000000,
+              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023300\",\"24023360\"]",
+              "schema": "public", "table": "users", "txId": 560, "lsn": 24023360, "xmin": null
+            },
+            "op": "d",
+            "ts_ms": 1714640000100,
+            "transaction": null
+          }
+        }
+        """;
+
+    /// <summary>INSERT of an order of 123.45 (unscaled 12345 = 0x3039, base64 "MDk="), with schemas.</summary>
+    public static readonly string OrderCreateWithSchema = $$"""
+        {
+          "schema": {{OrdersSchema}},
+          "payload": {
+            "before": null,
+            "after": {
+              "id": "{{OrderId}}", "status": "PLACED", "user_id": "{{UserId}}", "quantity": 3,
+              "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": null, "is_deleted": false
+            },
+            "source": {
+              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558560000,
+              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023128\",\"24023160\"]",
+              "schema": "public", "table": "orders", "txId": 557, "lsn": 24023160, "xmin": null
+            },
+            "op": "c",
+            "ts_ms": 1714558560100,
+            "transaction": null
+          }
+        }
+        """;
+
+    /// <summary>UPDATE of the order to SHIPPED, without schemas: total_amount stays base64 and needs the configured scale.</summary>
+    public static readonly string OrderUpdateWithoutSchema = $$"""
+        {
+          "before": {
+            "id": "{{OrderId}}", "status": "PLACED", "user_id": "{{UserId}}", "quantity": 3,
+            "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": null, "is_deleted": false
+          },
+          "after": {
+            "id": "{{OrderId}}", "status": "SHIPPED", "user_id": "{{UserId}}", "quantity": 3,
+            "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": "2024-05-03T09:00:00Z", "is_deleted": false
+          },
+          "source": {
+            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714726800000,
+            "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023360\",\"24023400\"]",
+            "schema": "public", "table": "orders", "txId": 561, "lsn": 24023400, "xmin": null
+          },
+          "op": "u",
+          "ts_ms": 1714726800100,
+          "transaction": null
+        }
+        """;
+
+    /// <summary>DELETE of the order, with schemas.</summary>
+    public static readonly string OrderDeleteWithSchema = $$"""
+        {
+          "schema": {{OrdersSchema}},
+          "payload": {
+            "before": {
+              "id": "{{OrderId}}", "status": "SHIPPED", "user_id": "{{UserId}}", "quantity": 3,
+              "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": "2024-05-03T09:00:00Z", "is_deleted": false
+            },
+            "after": null,
+            "source": {
+              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714800000000,
+              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023400\",\"24023480\"]",
+              "schema": "public", "table": "orders", "txId": 570, "lsn": 24023480, "xmin": null
+            },
+            "op": "d",
+            "ts_ms": 1714800000100,
+            "transaction": null
+          }
+        }
+        """;
+
+    /// <summary>The JsonConverter's form of the tombstone Debezium sends after a delete: a null value.</summary>
+    public static readonly byte[]? Tombstone = null;
+
+    /// <summary>A change of a table the sink does not know (e.g. routed into a sink topic).</summary>
+    public static readonly string PaymentCreateWithoutSchema = """
+        {
+          "before": null,
+          "after": {"id": 7, "amount": "AQ=="},
+          "source": {
+            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558560000,
+            "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023128\",\"24023170\"]",
+            "schema": "public", "table": "payments", "txId": 557, "lsn": 24023170, "xmin": null
+          },
+          "op": "c",
+          "ts_ms": 1714558560100,
+          "transaction": null
+        }
+        """;
+}

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.Tests.Infrastructure.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CdcPipeline.Tests.CassandraSink;
+
+/// <summary>The sink service end to end: change events in Kafka, rows in the CQL server.</summary>
+public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaFixture>
+{
+    [Fact]
+    public async Task Stream_applied_once_gives_the_rows_of_postgres_even_when_topics_appear_after_start()
+    {
+        var history = ChangeHistory.Generate(seed: 1, withSchema: true);
+        await using var sink = await SinkHarness.CreateAsync(kafka, createTopics: false);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync(history.Messages);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+    }
+
+    [Fact]
+    public async Task Stream_replayed_twice_ends_in_the_same_state_as_applied_once()
+    {
+        var history = ChangeHistory.Generate(seed: 2);
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync(history.Messages);
+        await sink.ProduceAsync(history.Messages);
+        // A rewound consumer group re-delivers old changes after newer ones: they must not win.
+        await sink.ProduceAsync(history.Messages.Take(history.Messages.Count / 2));
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public async Task Stream_shuffled_within_kafka_rules_ends_in_the_same_state(int seed)
+    {
+        var history = ChangeHistory.Generate(seed: 3);
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        var shuffled = history.ShuffledWithinKafkaRules(seed);
+        await sink.ProduceAsync(shuffled);
+        await sink.ProduceAsync(shuffled.Take(shuffled.Count * 2 / 3));
+        await sink.ProduceAsync(history.ShuffledWithinKafkaRules(seed + 100).Take(shuffled.Count / 3));
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+    }
+
+    [Fact]
+    public async Task Deletes_remove_rows_and_a_users_orders_read_newest_first()
+    {
+        var user = new UserState(Guid.NewGuid(), "Grace", new DateOnly(1906, 12, 9), DateTimeOffset.UnixEpoch, null, false);
+        var placed = new DateTimeOffset(2024, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var orders = Enumerable.Range(0, 4)
+            .Select(i => new OrderState(Guid.NewGuid(), "PLACED", user.Id, i + 1, 10.25m * (i + 1), placed.AddHours(i), null, false))
+            .ToList();
+        var deleted = orders[1];
+        long lsn = 1_000;
+        List<ChangeMessage> messages =
+        [
+            new("users", user.Id, ChangeEventBuilder.User('c', null, user, lsn += 10)),
+            .. orders.Select(o => new ChangeMessage("orders", o.Id, ChangeEventBuilder.Order('c', null, o, lsn += 10))),
+            new("orders", deleted.Id, ChangeEventBuilder.Order('d', deleted, null, lsn += 10)),
+            new("orders", deleted.Id, null),
+        ];
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        using var tombstones = new CounterProbe("cdc.sink.tombstones", "messaging.destination.name", sink.OrdersTopic);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync(messages);
+
+        await WaitUntilAsync(() => tombstones.Total == 1);
+        var remaining = orders.Where(o => o != deleted).ToList();
+        await sink.AssertEventuallyAsync(CassandraState.Expected([user], remaining));
+        var session = sink.Services.GetRequiredService<CqlSession>();
+        var rows = await session.QueryAsync($"SELECT order_id, placed_at FROM {SinkHarness.Keyspace}.orders_by_user WHERE user_id = ?", user.Id);
+        Assert.Equal(
+            remaining.OrderByDescending(o => o.PlacedAt).Select(o => o.Id),
+            rows.CurrentPage.Select(r => r.Get<Guid>("order_id")));
+    }
+
+    [Fact]
+    public async Task Undecodable_change_lands_in_the_dead_letter_topic_and_the_rest_is_applied()
+    {
+        var history = ChangeHistory.Generate(seed: 4, steps: 30);
+        var broken = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(history.Messages.First(m => m.Table == "orders" && m.Value is not null).Value!)
+            .Replace("\"user_id\":\"", "\"user_id\":\"x", StringComparison.Ordinal));
+        var poison = new ChangeMessage("orders", Guid.NewGuid(), broken);
+        var messages = history.Messages.ToList();
+        messages.Insert(messages.Count / 2, poison);
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        using var deadLettered = new CounterProbe("cdc.sink.changes.dead_lettered", "messaging.destination.name", sink.OrdersTopic);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync(messages);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        await WaitUntilAsync(() => deadLettered.Total == 1);
+        var dead = Assert.Single(await kafka.ConsumeAllAsync($"{sink.OrdersTopic}.dlq", expectedCount: 1, SinkHarness.Timeout));
+        Assert.Equal(broken, dead.Value);
+        Assert.Contains("after.user_id", dead.Header(KafkaDeadLetterHeaders.Reason), StringComparison.Ordinal);
+        Assert.Equal(sink.OrdersTopic, dead.Header(KafkaDeadLetterHeaders.OriginTopic));
+    }
+
+    [Fact]
+    public async Task Change_of_an_unknown_table_is_ignored_and_counted()
+    {
+        var table = $"payments_{Guid.NewGuid():N}";
+        using var ignored = new CounterProbe("cdc.sink.changes.ignored", "db.collection.name", $"public.{table}");
+        var user = new UserState(Guid.NewGuid(), "Alan", new DateOnly(1912, 6, 23), null, null, false);
+        var unknown = Encoding.UTF8.GetBytes(GoldenEvents.PaymentCreateWithoutSchema.Replace("\"payments\"", $"\"{table}\"", StringComparison.Ordinal));
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync([new("users", Guid.NewGuid(), unknown), new("users", user.Id, ChangeEventBuilder.User('c', null, user, 500))]);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected([user], []));
+        await WaitUntilAsync(() => ignored.Total == 1);
+    }
+
+    [Fact]
+    public async Task Cassandra_stopped_and_restarted_mid_stream_ends_with_every_change_applied()
+    {
+        var history = ChangeHistory.Generate(seed: 5, steps: 160);
+        var half = history.Messages.Count / 2;
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+        await sink.ProduceAsync(history.Messages.Take(half));
+        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+
+        await sink.Cassandra.StopAsync();
+        await sink.ProduceAsync(history.Messages.Skip(half));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
+        sink.Cassandra.Restart();
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Healthy);
+    }
+
+    [Fact]
+    public async Task Sink_stopped_while_cassandra_is_down_resumes_without_skipping_a_change()
+    {
+        var history = ChangeHistory.Generate(seed: 6, steps: 80);
+        var half = history.Messages.Count / 2;
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+        await sink.ProduceAsync(history.Messages.Take(half));
+        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+
+        await sink.Cassandra.StopAsync();
+        await sink.ProduceAsync(history.Messages.Skip(half));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
+        await sink.StopSinkAsync();
+        sink.Cassandra.Restart();
+        await sink.StartSinkAsync();
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+    }
+
+    [Fact]
+    public async Task Batch_span_links_to_the_trace_of_each_change_event()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "CdcPipeline.CassandraSink",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var user = new UserState(Guid.NewGuid(), "Barbara", new DateOnly(1939, 11, 3), null, null, false);
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await kafka.ProduceRawAsync(sink.UsersTopic, Encoding.UTF8.GetBytes(user.Id.ToString()), ChangeEventBuilder.User('c', null, user, 900),
+            [new("traceparent", Encoding.ASCII.GetBytes($"00-{traceId}-{ActivitySpanId.CreateRandom()}-01"))]);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected([user], []));
+        await WaitUntilAsync(() => spans.Any(span => span.Links.Any(link => link.Context.TraceId == traceId)));
+        var batch = spans.First(span => span.Links.Any(link => link.Context.TraceId == traceId));
+        Assert.Equal("apply changes", batch.DisplayName);
+        Assert.Equal(ActivityKind.Consumer, batch.Kind);
+    }
+
+    private static HealthStatus SinkStatus(SinkHarness sink)
+    {
+        var report = sink.Services.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(r => r.Name == "cassandra-sink", TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        return report.Entries["cassandra-sink"].Status;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + SinkHarness.Timeout;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition(), "the condition did not hold in time");
+    }
+}

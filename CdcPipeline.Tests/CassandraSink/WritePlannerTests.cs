@@ -1,0 +1,83 @@
+using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Writing;
+
+namespace CdcPipeline.Tests.CassandraSink;
+
+public class WritePlannerTests
+{
+    private static readonly SinkStatements Statements = new("cdc_keyspace");
+    private static readonly WritePlanner Planner = new(Statements);
+    private static readonly Guid UserA = Guid.NewGuid();
+    private static readonly Guid UserB = Guid.NewGuid();
+    private static readonly Guid OrderId = Guid.NewGuid();
+    private static readonly DateTimeOffset PlacedAt = new(2024, 5, 1, 10, 16, 0, TimeSpan.Zero);
+    private static readonly SourcePosition Position = new(5000, 4000, 7, false);
+
+    private static OrderRow Order(Guid userId, DateTimeOffset? placedAt) =>
+        new(OrderId, "SHIPPED", userId, 2, 10.50m, placedAt, null, false);
+
+    [Fact]
+    public void Order_update_that_keeps_the_listing_does_not_delete_it()
+    {
+        var writes = Planner.Plan(new OrderChange(ChangeOperation.Update, Position, OrderId,
+            new OrderListing(UserA, PlacedAt.AddTicks(3), OrderId), Order(UserA, PlacedAt.AddTicks(5))));
+
+        Assert.Equal([Statements.UpsertOrder, Statements.UpsertOrderByUser], writes.Select(w => w.Statement));
+        Assert.All(writes, w => Assert.Equal(WriteTimestamp.Of(Position), w.Timestamp));
+    }
+
+    [Fact]
+    public void Order_moved_to_another_user_deletes_the_old_listing()
+    {
+        var writes = Planner.Plan(new OrderChange(ChangeOperation.Update, Position, OrderId,
+            new OrderListing(UserA, PlacedAt, OrderId), Order(UserB, PlacedAt)));
+
+        var delete = Assert.Single(writes, w => w.Statement == Statements.DeleteOrderByUser);
+        Assert.Equal([UserA, PlacedAt, OrderId], delete.Values);
+        Assert.Equal($"orders_by_user/{UserA}", delete.Partition);
+        var upsert = Assert.Single(writes, w => w.Statement == Statements.UpsertOrderByUser);
+        Assert.Equal($"orders_by_user/{UserB}", upsert.Partition);
+    }
+
+    [Fact]
+    public void Order_delete_removes_the_order_and_its_listing()
+    {
+        var writes = Planner.Plan(new OrderChange(ChangeOperation.Delete, Position, OrderId, new OrderListing(UserA, PlacedAt, OrderId), null));
+
+        Assert.Equal([Statements.DeleteOrder, Statements.DeleteOrderByUser], writes.Select(w => w.Statement));
+    }
+
+    [Fact]
+    public void Order_without_placed_at_is_not_listed()
+    {
+        var writes = Planner.Plan(new OrderChange(ChangeOperation.Create, Position, OrderId, null, Order(UserA, null)));
+
+        Assert.Equal([Statements.UpsertOrder], writes.Select(w => w.Statement));
+    }
+
+    [Fact]
+    public void Writes_are_grouped_per_partition_in_their_order()
+    {
+        var first = Planner.Plan(new OrderChange(ChangeOperation.Create, Position, OrderId, null, Order(UserA, PlacedAt)));
+        var second = Planner.Plan(new OrderChange(ChangeOperation.Update, Position with { Lsn = 6000 }, OrderId,
+            new OrderListing(UserA, PlacedAt, OrderId), Order(UserA, PlacedAt.AddDays(1))));
+
+        var batches = PartitionBatch.Group(first.Concat(second));
+
+        Assert.Equal(2, batches.Count);
+        var listing = Assert.Single(batches, b => b.Partition == $"orders_by_user/{UserA}");
+        Assert.Equal([5000 + (1L << 62), 6000 + (1L << 62), 6000 + (1L << 62)], listing.Writes.Select(w => w.Timestamp));
+    }
+
+    [Fact]
+    public void Large_partitions_are_split_into_bounded_batches()
+    {
+        var writes = Enumerable.Range(0, 70).SelectMany(i => Planner.Plan(
+            new UserChange(ChangeOperation.Update, Position with { Lsn = 1000 + i }, UserA,
+                new UserRow(UserA, $"name {i}", new DateOnly(1990, 1, 1), null, null, false))));
+
+        var batches = PartitionBatch.Group(writes);
+
+        Assert.Equal([30, 30, 10], batches.Select(b => b.Writes.Count));
+    }
+}
