@@ -78,7 +78,7 @@ public static class KafkaClusterBuilderExtensions
             .WithEnvironment(context => ConfigureBroker(context, cluster.Resource, broker))
             .WithParentRelationship(cluster);
 
-        return brokerBuilder.WithVolume(VolumeNameGenerator.Generate(brokerBuilder, "data"), KafkaBrokerResource.DataDirectory);
+        return brokerBuilder.WithPersistentData(KafkaBrokerResource.DataDirectory);
     }
 
     private static void ConfigureBroker(EnvironmentCallbackContext context, KafkaClusterResource cluster, KafkaBrokerResource broker)
