@@ -2,6 +2,7 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using CdcPipeline.AppHost.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CdcPipeline.AppHost.Debezium;
 
@@ -97,6 +98,7 @@ public static class DebeziumBuilderExtensions
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.AddHttpClient(KafkaConnectHttp.HttpClientName);
+            builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DebeziumConnectorMonitor>(sp, connector));
         }
 

@@ -36,6 +36,9 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
 
     public void SetState(string connector, string state, string? trace = null) => _states[connector] = (state, trace);
 
+    /// <summary>When set, status reads answer 200 with exactly this body (to serve what a client cannot read).</summary>
+    public string? RawStatusBody { get; set; }
+
     private async Task ServeAsync()
     {
         while (_listener.IsListening)
@@ -86,6 +89,11 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
 
                 _states.TryAdd(name, ("RUNNING", null));
                 await WriteAsync(response, created ? HttpStatusCode.Created : HttpStatusCode.OK, new { name, config = body, tasks = Array.Empty<object>() });
+                break;
+            case ("GET", "status") when RawStatusBody is { } raw:
+                response.StatusCode = (int)HttpStatusCode.OK;
+                response.ContentType = "application/json";
+                await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(raw));
                 break;
             case ("GET", "status") when _states.TryGetValue(name, out var state):
                 await WriteAsync(response, HttpStatusCode.OK, new
