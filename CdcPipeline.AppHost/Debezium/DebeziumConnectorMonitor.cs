@@ -82,18 +82,21 @@ public sealed partial class DebeziumConnectorMonitor(
                 var status = await client.GetStatusAsync(connector.Name, stoppingToken).ConfigureAwait(false);
                 if (status is null)
                 {
-                    // Deleted by hand (Kafka UI, curl): register it again.
+                    // Connect answers 404 for a short while after a registration, and after a delete by hand
+                    // (Kafka UI, curl). Registering is idempotent: it only writes when the configuration is gone.
+                    lastState = null;
                     await RegisterAsync(client, logger, stoppingToken).ConfigureAwait(false);
-                    continue;
                 }
-
-                if (status.EffectiveState != lastState)
+                else
                 {
-                    lastState = status.EffectiveState;
-                    LogStateChanged(logger, connector.Name, status.EffectiveState, status.FailureReason);
-                }
+                    if (status.EffectiveState != lastState)
+                    {
+                        lastState = status.EffectiveState;
+                        LogStateChanged(logger, connector.Name, status.EffectiveState, status.FailureReason);
+                    }
 
-                await notifications.PublishUpdateAsync(connector, s => s.WithStatus(status)).ConfigureAwait(false);
+                    await notifications.PublishUpdateAsync(connector, s => s.WithStatus(status)).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -72,6 +72,30 @@ public sealed class DebeziumConnectorMonitorTests
         await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
     }
 
+    [Fact]
+    public async Task Status_404_right_after_registration_waits_a_poll_interval_and_registers_once()
+    {
+        using var timeout = Timeout();
+        await using var harness = await ConnectorMonitorHarness.CreateAsync();
+        var (server, notifications, connector) = (harness.Server, harness.Notifications, harness.Connector);
+        const int notFoundReads = 3;
+        server.StatusNotFoundAfterPut = notFoundReads;
+        await harness.Monitor.StartAsync(timeout.Token);
+
+        await harness.ReportWorkerHealthyAsync();
+        for (var poll = 1; poll <= notFoundReads; poll++)
+        {
+            // The monitor waits after every read: one status read per poll interval, never a burst.
+            await harness.Time.WaitForPendingTimerAsync(timeout.Token);
+            Assert.Equal(poll, harness.StatusReads);
+            harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
+        }
+
+        await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
+        Assert.Equal(notFoundReads + 1, harness.StatusReads);
+        Assert.Equal(1, harness.Registrations);
+    }
+
     private static CancellationTokenSource Timeout()
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
