@@ -37,6 +37,6 @@ public static class CassandraBuilderExtensions
             .WithEnvironment("HEAP_NEWSIZE", "200M")
             .WithHealthCheck(healthCheckKey);
 
-        return resource.WithVolume(VolumeNameGenerator.Generate(resource, "data"), CassandraResource.DataDirectory);
+        return resource.WithPersistentData(CassandraResource.DataDirectory);
     }
 }

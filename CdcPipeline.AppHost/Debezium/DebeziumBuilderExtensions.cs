@@ -2,6 +2,7 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using CdcPipeline.AppHost.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CdcPipeline.AppHost.Debezium;
 
@@ -42,7 +43,9 @@ public static class DebeziumBuilderExtensions
                 env["CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR"] = replicationFactor;
                 env["CONNECT_STATUS_STORAGE_REPLICATION_FACTOR"] = replicationFactor;
                 env["CONNECT_TOPIC_CREATION_ENABLE"] = "true";
-                env["CONNECT_REST_ADVERTISED_HOST_NAME"] = name;
+                // The name other workers and Kafka UI reach this worker by. Not CONNECT_REST_ADVERTISED_HOST_NAME:
+                // the image's entrypoint overwrites that one with $ADVERTISED_HOST_NAME (its IP when unset).
+                env["ADVERTISED_HOST_NAME"] = name;
                 // Secrets stay out of the connector configuration (and so out of the connect-configs topic):
                 // the connector reads ${env:CDC_DB_USER} / ${env:CDC_DB_PASSWORD}, resolved by the worker.
                 env["CONNECT_CONFIG_PROVIDERS"] = "env";
@@ -97,6 +100,7 @@ public static class DebeziumBuilderExtensions
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.AddHttpClient(KafkaConnectHttp.HttpClientName);
+            builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DebeziumConnectorMonitor>(sp, connector));
         }
 

@@ -7,15 +7,18 @@ namespace CdcPipeline.AppHost.Debezium;
 
 /// <summary>
 /// Registers the connector once its worker is healthy (idempotently: an unchanged configuration is left
-/// alone), then publishes the connector's state to its dashboard resource until the AppHost stops.
+/// alone), then publishes the connector's state to its dashboard resource until the AppHost stops. No failure
+/// of the worker or of its answers stops the AppHost: it shows on the connector resource and polling goes on.
 /// </summary>
 public sealed partial class DebeziumConnectorMonitor(
     DebeziumConnectorResource connector,
     ResourceNotificationService notifications,
     ResourceLoggerService resourceLogs,
-    IHttpClientFactory httpClientFactory) : BackgroundService
+    IHttpClientFactory httpClientFactory,
+    TimeProvider timeProvider) : BackgroundService
 {
-    private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(5);
+    /// <summary>How long the monitor waits between two status reads, and before retrying a failed registration.</summary>
+    public static TimeSpan PollInterval { get; } = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,6 +42,12 @@ public sealed partial class DebeziumConnectorMonitor(
         {
             // The AppHost is stopping.
         }
+        catch (Exception ex)
+        {
+            // Only reachable before polling starts (no HTTP client for the worker): the AppHost goes on.
+            LogMonitorFailed(logger, connector.Name, Describe(ex));
+            await notifications.PublishUpdateAsync(connector, s => s.WithError("MonitorFailed", Describe(ex))).ConfigureAwait(false);
+        }
     }
 
     // Right after the worker answers, Connect may still be joining its group (409) or electing a leader:
@@ -54,11 +63,11 @@ public sealed partial class DebeziumConnectorMonitor(
                 LogRegistered(logger, connector.Name, outcome);
                 return;
             }
-            catch (Exception ex) when (ex is KafkaConnectException or HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRegistrationFailed(logger, connector.Name, ex.Message);
-                await notifications.PublishUpdateAsync(connector, s => s.WithError("RegistrationFailed", ex.Message)).ConfigureAwait(false);
-                await Task.Delay(s_pollInterval, stoppingToken).ConfigureAwait(false);
+                LogRegistrationFailed(logger, connector.Name, Describe(ex));
+                await notifications.PublishUpdateAsync(connector, s => s.WithError("RegistrationFailed", Describe(ex))).ConfigureAwait(false);
+                await Task.Delay(PollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -73,29 +82,37 @@ public sealed partial class DebeziumConnectorMonitor(
                 var status = await client.GetStatusAsync(connector.Name, stoppingToken).ConfigureAwait(false);
                 if (status is null)
                 {
-                    // Deleted by hand (Kafka UI, curl): register it again.
+                    // Connect answers 404 for a short while after a registration, and after a delete by hand
+                    // (Kafka UI, curl). Registering is idempotent: it only writes when the configuration is gone.
+                    lastState = null;
                     await RegisterAsync(client, logger, stoppingToken).ConfigureAwait(false);
-                    continue;
                 }
-
-                if (status.EffectiveState != lastState)
+                else
                 {
-                    lastState = status.EffectiveState;
-                    LogStateChanged(logger, connector.Name, status.EffectiveState, status.FailureReason);
-                }
+                    if (status.EffectiveState != lastState)
+                    {
+                        lastState = status.EffectiveState;
+                        LogStateChanged(logger, connector.Name, status.EffectiveState, status.FailureReason);
+                    }
 
-                await notifications.PublishUpdateAsync(connector, s => s.WithStatus(status)).ConfigureAwait(false);
+                    await notifications.PublishUpdateAsync(connector, s => s.WithStatus(status)).ConfigureAwait(false);
+                }
             }
-            catch (Exception ex) when (ex is KafkaConnectException or HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 lastState = null;
-                LogStatusFailed(logger, connector.Name, ex.Message);
-                await notifications.PublishUpdateAsync(connector, s => s.WithError("Unknown", ex.Message)).ConfigureAwait(false);
+                LogStatusFailed(logger, connector.Name, Describe(ex));
+                await notifications.PublishUpdateAsync(connector, s => s.WithError("Unknown", Describe(ex))).ConfigureAwait(false);
             }
 
-            await Task.Delay(s_pollInterval, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(PollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
         }
     }
+
+    // Connect's own errors and unreachable workers explain themselves; anything else (an answer that could
+    // not be read) is named by its type.
+    private static string Describe(Exception ex) =>
+        ex is KafkaConnectException or HttpRequestException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector}: {Outcome}")]
     private static partial void LogRegistered(ILogger logger, string connector, ConnectorRegistrationOutcome outcome);
@@ -108,4 +125,7 @@ public sealed partial class DebeziumConnectorMonitor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connector {Connector}: status unavailable: {Reason}")]
     private static partial void LogStatusFailed(ILogger logger, string connector, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connector {Connector} is not monitored: {Reason}")]
+    private static partial void LogMonitorFailed(ILogger logger, string connector, string reason);
 }

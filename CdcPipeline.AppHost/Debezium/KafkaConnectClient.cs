@@ -96,22 +96,27 @@ public sealed class KafkaConnectClient(HttpClient http)
 
     private static ConnectorStatus ParseStatus(string name, JsonElement root)
     {
-        var connector = root.GetProperty("connector");
-        var tasks = root.TryGetProperty("tasks", out var taskArray) && taskArray.ValueKind == JsonValueKind.Array
+        var connector = Required(root, "connector", name);
+        var tasks = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("tasks", out var taskArray) && taskArray.ValueKind == JsonValueKind.Array
             ? taskArray.EnumerateArray().Select(t => new ConnectorTaskStatus(
-                t.GetProperty("id").GetInt32(),
-                t.GetProperty("state").GetString() ?? "UNKNOWN",
+                Required(t, "id", name).GetInt32(),
+                Required(t, "state", name).GetString() ?? "UNKNOWN",
                 OptionalString(t, "worker_id"),
                 OptionalString(t, "trace"))).ToArray()
             : [];
 
         return new ConnectorStatus(
             name,
-            connector.GetProperty("state").GetString() ?? "UNKNOWN",
+            Required(connector, "state", name).GetString() ?? "UNKNOWN",
             OptionalString(connector, "worker_id"),
             OptionalString(connector, "trace"),
             tasks);
     }
+
+    private static JsonElement Required(JsonElement element, string property, string connector) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value)
+            ? value
+            : throw new JsonException($"The status Kafka Connect returned for connector '{connector}' has no '{property}' property.");
 
     private static string? OptionalString(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

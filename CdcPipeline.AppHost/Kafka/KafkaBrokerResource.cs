@@ -30,7 +30,12 @@ public sealed class KafkaBrokerResource(string name, int nodeId) : ContainerReso
 
     public int NodeId { get; } = nodeId;
 
-    public EndpointReference HostEndpoint => _hostEndpoint ??= new(this, HostEndpointName);
+    /// <summary>
+    /// The host listener as processes on the host reach it (allocated host port), wherever it is resolved: also
+    /// in the broker's own environment, where an unqualified reference would resolve in the container network
+    /// (<c>kafka-N:9094</c>).
+    /// </summary>
+    public EndpointReference HostEndpoint => _hostEndpoint ??= new(this, HostEndpointName, KnownNetworkIdentifiers.LocalhostNetwork);
 
     public EndpointReference InternalEndpoint => _internalEndpoint ??= new(this, InternalEndpointName);
 

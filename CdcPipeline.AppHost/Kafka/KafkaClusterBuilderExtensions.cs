@@ -78,13 +78,12 @@ public static class KafkaClusterBuilderExtensions
             .WithEnvironment(context => ConfigureBroker(context, cluster.Resource, broker))
             .WithParentRelationship(cluster);
 
-        return brokerBuilder.WithVolume(VolumeNameGenerator.Generate(brokerBuilder, "data"), KafkaBrokerResource.DataDirectory);
+        return brokerBuilder.WithPersistentData(KafkaBrokerResource.DataDirectory);
     }
 
     private static void ConfigureBroker(EnvironmentCallbackContext context, KafkaClusterResource cluster, KafkaBrokerResource broker)
     {
         var env = context.EnvironmentVariables;
-        var hostPort = broker.HostEndpoint.Property(EndpointProperty.Port);
 
         env["CLUSTER_ID"] = cluster.ClusterId;
         env["KAFKA_NODE_ID"] = broker.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -96,11 +95,11 @@ public static class KafkaClusterBuilderExtensions
         env["KAFKA_LISTENERS"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"INTERNAL://:{KafkaBrokerResource.InternalListenerPort},CONTROLLER://:{KafkaBrokerResource.ControllerListenerPort},HOST://:{KafkaBrokerResource.HostListenerPort}");
 
-        // Host processes reach the broker through the port Aspire allocated on the host; the broker must
-        // advertise exactly that address or clients are redirected to an unreachable one.
-        env["KAFKA_ADVERTISED_LISTENERS"] = context.ExecutionContext.IsRunMode
-            ? ReferenceExpression.Create($"INTERNAL://{broker.InternalAddress},HOST://localhost:{hostPort}")
-            : ReferenceExpression.Create($"INTERNAL://{broker.InternalAddress},HOST://{broker.HostEndpoint.Property(EndpointProperty.HostAndPort)}");
+        // Host processes reach the broker through the address Aspire allocated on the host; the broker must
+        // advertise exactly that address (the one the connection string lists) or clients are redirected to an
+        // unreachable one.
+        env["KAFKA_ADVERTISED_LISTENERS"] = ReferenceExpression.Create(
+            $"INTERNAL://{broker.InternalAddress},HOST://{broker.HostEndpoint.Property(EndpointProperty.HostAndPort)}");
 
         env["KAFKA_LOG_DIRS"] = KafkaBrokerResource.DataDirectory;
 

@@ -16,7 +16,8 @@ public static class CdcPostgresBuilderExtensions
 
     /// <summary>
     /// Adds PostgreSQL started for logical replication (pgoutput, the Debezium connector's replication
-    /// slot), with its administrator password from <paramref name="password"/> and a persistent volume.
+    /// slot), with its administrator password from <paramref name="password"/> and its data on a persistent volume
+    /// (see <see cref="PersistentData"/>).
     /// </summary>
     public static IResourceBuilder<PostgresServerResource> AddCdcPostgres(
         this IDistributedApplicationBuilder builder,
@@ -34,7 +35,7 @@ public static class CdcPostgresBuilderExtensions
                 "-c", string.Create(CultureInfo.InvariantCulture, $"max_wal_senders={MaxWalSenders}"))
             .WithEnvironment("PGDATA", DataDirectory);
 
-        return postgres.WithVolume(VolumeNameGenerator.Generate(postgres, "data"), DataDirectory);
+        return postgres.WithPersistentData(DataDirectory);
     }
 
     /// <summary>

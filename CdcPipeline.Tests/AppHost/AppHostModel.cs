@@ -22,8 +22,10 @@ internal sealed class AppHostModel : IAsyncDisposable
 
     public Aspire.Hosting.Eventing.IDistributedApplicationEventing Eventing => _builder.Eventing;
 
-    public static async Task<AppHostModel> CreateAsync() =>
+    /// <param name="args">AppHost command-line arguments, e.g. <c>Section:Key=value</c> configuration.</param>
+    public static async Task<AppHostModel> CreateAsync(params string[] args) =>
         new(await DistributedApplicationTestingBuilder.CreateAsync<Projects.CdcPipeline_AppHost>(
+            args,
             TestContext.Current.CancellationToken));
 
     public IResource Resource(string name) =>
@@ -33,11 +35,18 @@ internal sealed class AppHostModel : IAsyncDisposable
     public T Resource<T>(string name) where T : IResource =>
         Resource(name) is T typed ? typed : throw new InvalidOperationException($"Resource '{name}' is a {Resource(name).GetType().Name}, not a {typeof(T).Name}.");
 
-    public async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(string name)
+    public Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(string name) =>
+        EnvironmentAsync(name, DistributedApplicationOperation.Publish);
+
+    /// <summary>
+    /// The environment as <paramref name="operation"/> evaluates it. In Run mode references resolve to real
+    /// values: the endpoints they use must have been allocated first, as DCP does when it starts resources.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(string name, DistributedApplicationOperation operation)
     {
         var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
             .WithEnvironmentVariablesConfig()
-            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Current.CancellationToken);
+            .BuildAsync(new(operation), NullLogger.Instance, TestContext.Current.CancellationToken);
         Assert.Null(configuration.Exception);
         return configuration.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
     }

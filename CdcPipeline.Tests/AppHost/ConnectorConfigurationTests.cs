@@ -100,6 +100,22 @@ public sealed partial class ConnectorConfigurationTests
     }
 
     [Fact]
+    public async Task Heartbeat_messages_move_the_slot_but_are_not_published_to_a_topic()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var connector = LoadConnector(model);
+
+        // Debezium records the position of an excluded logical decoding message before it filters it, so the
+        // slot still advances; excluded, the message no longer lands on <topic.prefix>.message.
+        var emitted = HeartbeatMessage().Match(connector.Config["heartbeat.action.query"]);
+        Assert.True(emitted.Success, "heartbeat.action.query emits no logical decoding message");
+        var excluded = connector.Config["message.prefix.exclude.list"].Split(',').Select(p => p.Trim());
+        Assert.Contains(excluded, pattern => Regex.IsMatch(emitted.Groups["prefix"].Value, $"^(?:{pattern})$"));
+        // Debezium refuses an include list next to an exclude list.
+        Assert.DoesNotContain("message.prefix.include.list", connector.Config.Keys);
+    }
+
+    [Fact]
     public async Task Change_events_are_json_with_schemas()
     {
         await using var model = await AppHostModel.CreateAsync();
@@ -126,6 +142,9 @@ public sealed partial class ConnectorConfigurationTests
 
     [GeneratedRegex(@"(?i)CREATE\s+PUBLICATION\s+(?<name>\w+)\s+FOR\s+TABLE\s+(?<tables>[\w\s.,]+?)\s*;")]
     private static partial Regex CreatePublication();
+
+    [GeneratedRegex(@"pg_logical_emit_message\(\s*(?:true|false)\s*,\s*'(?<prefix>[^']+)'")]
+    private static partial Regex HeartbeatMessage();
 
     [GeneratedRegex(@"^\$\{env:(?<name>[A-Za-z_][A-Za-z0-9_]*)\}$")]
     private static partial Regex EnvPlaceholder();

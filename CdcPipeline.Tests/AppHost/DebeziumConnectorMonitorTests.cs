@@ -1,16 +1,9 @@
 using Aspire.Hosting.ApplicationModel;
 using CdcPipeline.AppHost.Debezium;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Hosting.Internal;
 
 namespace CdcPipeline.Tests.AppHost;
 
-/// <summary>
-/// The AppHost's connector monitor with Aspire's notification and resource log services, the worker being a
-/// local Connect REST server that the <c>debezium</c> endpoint points at.
-/// </summary>
+/// <summary>The AppHost's connector monitor against a local Connect REST server (see <see cref="ConnectorMonitorHarness"/>).</summary>
 public sealed class DebeziumConnectorMonitorTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
@@ -18,48 +11,95 @@ public sealed class DebeziumConnectorMonitorTests
     [Fact]
     public async Task Connector_is_registered_once_the_worker_is_healthy_and_its_state_follows_the_worker()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var timeout = Timeout();
+        await using var harness = await ConnectorMonitorHarness.CreateAsync();
+        var (server, notifications, connector) = (harness.Server, harness.Notifications, harness.Connector);
+        await harness.Monitor.StartAsync(timeout.Token);
+
+        await notifications.WaitForResourceAsync(connector.Name, KnownResourceStates.Waiting, timeout.Token);
+        Assert.Empty(server.Requests);
+
+        await harness.ReportWorkerHealthyAsync();
+        await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
+
+        Assert.Equal("cdc", server.ConfigOf("cdc-connector")?["topic.prefix"]);
+        Assert.Equal(1, harness.Registrations);
+
+        server.SetState("cdc-connector", ConnectorStatus.Failed, "org.postgresql.util.PSQLException: FATAL: password authentication failed\n\tat ...");
+        await harness.Time.WaitForPendingTimerAsync(timeout.Token);
+        harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
+        var failed = await notifications.WaitForResourceAsync(connector.Name, e => e.Snapshot.State?.Text == ConnectorStatus.Failed, timeout.Token);
+
+        Assert.Equal(KnownResourceStateStyles.Error, failed.Snapshot.State?.Style);
+        Assert.Contains(failed.Snapshot.Properties, p => p.Name == ConnectorSnapshots.FailureProperty
+            && Equals(p.Value, "org.postgresql.util.PSQLException: FATAL: password authentication failed"));
+    }
+
+    [Fact]
+    public async Task Unreadable_status_shows_as_an_error_on_the_connector_and_polling_goes_on()
+    {
+        using var timeout = Timeout();
+        await using var harness = await ConnectorMonitorHarness.CreateAsync();
+        var (server, notifications, connector) = (harness.Server, harness.Notifications, harness.Connector);
+        server.RawStatusBody = """{"name":"cdc-connector","tasks":[],"type":"source"}""";
+        await harness.Monitor.StartAsync(timeout.Token);
+
+        await harness.ReportWorkerHealthyAsync();
+        var error = await notifications.WaitForResourceAsync(
+            connector.Name,
+            e => e.Snapshot.State?.Style == KnownResourceStateStyles.Error,
+            timeout.Token);
+
+        var reason = Assert.Single(error.Snapshot.Properties, p => p.Name == ConnectorSnapshots.FailureProperty).Value as string;
+        Assert.Contains("'connector'", reason, StringComparison.Ordinal);
+        Assert.False(harness.Monitor.ExecuteTask!.IsCompleted, "the monitor stopped: the exception escaped");
+
+        // Not JSON at all: same outcome.
+        server.RawStatusBody = "<html>502 Bad Gateway</html>";
+        await harness.Time.WaitForPendingTimerAsync(timeout.Token);
+        harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
+        await notifications.WaitForResourceAsync(
+            connector.Name,
+            e => e.Snapshot.State?.Style == KnownResourceStateStyles.Error && e.Snapshot.Properties.Any(p =>
+                p.Name == ConnectorSnapshots.FailureProperty && p.Value is string s && s.Length > 0 && s != reason),
+            timeout.Token);
+        Assert.False(harness.Monitor.ExecuteTask.IsCompleted, "the monitor stopped: the exception escaped");
+
+        // The worker answers properly again: the next poll shows the real state.
+        server.RawStatusBody = null;
+        await harness.Time.WaitForPendingTimerAsync(timeout.Token);
+        harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
+        await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Status_404_right_after_registration_waits_a_poll_interval_and_registers_once()
+    {
+        using var timeout = Timeout();
+        await using var harness = await ConnectorMonitorHarness.CreateAsync();
+        var (server, notifications, connector) = (harness.Server, harness.Notifications, harness.Connector);
+        const int notFoundReads = 3;
+        server.StatusNotFoundAfterPut = notFoundReads;
+        await harness.Monitor.StartAsync(timeout.Token);
+
+        await harness.ReportWorkerHealthyAsync();
+        for (var poll = 1; poll <= notFoundReads; poll++)
+        {
+            // The monitor waits after every read: one status read per poll interval, never a burst.
+            await harness.Time.WaitForPendingTimerAsync(timeout.Token);
+            Assert.Equal(poll, harness.StatusReads);
+            harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
+        }
+
+        await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
+        Assert.Equal(notFoundReads + 1, harness.StatusReads);
+        Assert.Equal(1, harness.Registrations);
+    }
+
+    private static CancellationTokenSource Timeout()
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(s_timeout);
-        await using var server = new LocalKafkaConnectServer();
-        await using var model = await AppHostModel.CreateAsync();
-        var connect = model.Resource<DebeziumConnectResource>("debezium");
-        var connector = model.Resource<DebeziumConnectorResource>("cdc-connector");
-        var endpoint = connect.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == DebeziumConnectResource.HttpEndpointName);
-        endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "127.0.0.1", server.Port);
-        await using var services = new ServiceCollection()
-            .AddLogging()
-            .AddHttpClient()
-            .AddSingleton<IHostApplicationLifetime, ApplicationLifetime>()
-            .AddSingleton<ResourceLoggerService>()
-            .AddSingleton<ResourceNotificationService>()
-            .BuildServiceProvider();
-        var notifications = services.GetRequiredService<ResourceNotificationService>();
-
-        using var monitor = ActivatorUtilities.CreateInstance<DebeziumConnectorMonitor>(services, connector);
-        await monitor.StartAsync(timeout.Token);
-        try
-        {
-            await notifications.WaitForResourceAsync(connector.Name, KnownResourceStates.Waiting, timeout.Token);
-            Assert.Empty(server.Requests);
-
-            // What the AppHost publishes once the container runs and its REST health check passes.
-            await notifications.PublishUpdateAsync(connect, s => (s with { State = KnownResourceStates.Running })
-                .WithHealthReports([new HealthReportSnapshot("debezium_check", HealthStatus.Healthy, null, null)]));
-            await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
-
-            Assert.Equal("cdc", server.ConfigOf("cdc-connector")?["topic.prefix"]);
-            Assert.Single(server.Requests, r => r.StartsWith("PUT ", StringComparison.Ordinal));
-
-            server.SetState("cdc-connector", ConnectorStatus.Failed, "org.postgresql.util.PSQLException: FATAL: password authentication failed\n\tat ...");
-            var failed = await notifications.WaitForResourceAsync(connector.Name, e => e.Snapshot.State?.Text == ConnectorStatus.Failed, timeout.Token);
-
-            Assert.Equal(KnownResourceStateStyles.Error, failed.Snapshot.State?.Style);
-            Assert.Contains(failed.Snapshot.Properties, p => p.Name == ConnectorSnapshots.FailureProperty
-                && Equals(p.Value, "org.postgresql.util.PSQLException: FATAL: password authentication failed"));
-        }
-        finally
-        {
-            await monitor.StopAsync(CancellationToken.None);
-        }
+        return timeout;
     }
 }

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CdcPipeline.AppHost.Kafka;
 
@@ -81,6 +82,39 @@ public sealed class KafkaClusterModelTests
             Assert.Contains($"INTERNAL://{broker}:9092", advertised);
             Assert.Contains($"HOST://{{{broker}.bindings.tcp.host}}:{{{broker}.bindings.tcp.port}}", advertised);
             Assert.Equal("INTERNAL", env["KAFKA_INTER_BROKER_LISTENER_NAME"]);
+        }
+    }
+
+    [Fact]
+    public async Task In_run_mode_each_broker_advertises_exactly_its_entry_of_the_kafka_connection_string()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var cluster = model.Resource<KafkaClusterResource>("kafka");
+        // What DCP allocates when it starts a container: a host port on localhost for host processes, and the
+        // container's name with the target port on the container network for other containers.
+        var hostPort = 47_101;
+        foreach (var broker in cluster.Brokers)
+        {
+            var endpoint = broker.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == KafkaBrokerResource.HostEndpointName);
+            endpoint.AllAllocatedEndpoints.AddOrUpdateAllocatedEndpoint(
+                KnownNetworkIdentifiers.LocalhostNetwork,
+                new AllocatedEndpoint(endpoint, "localhost", hostPort++, EndpointBindingMode.SingleAddress, targetPortExpression: null, KnownNetworkIdentifiers.LocalhostNetwork));
+            endpoint.AllAllocatedEndpoints.AddOrUpdateAllocatedEndpoint(
+                KnownNetworkIdentifiers.DefaultAspireContainerNetwork,
+                new AllocatedEndpoint(endpoint, broker.Name, KafkaBrokerResource.HostListenerPort, EndpointBindingMode.SingleAddress, targetPortExpression: null, KnownNetworkIdentifiers.DefaultAspireContainerNetwork));
+        }
+
+        var connectionString = await cluster.ConnectionStringExpression.GetValueAsync(TestContext.Current.CancellationToken);
+        var bootstrap = connectionString!.Split(',');
+
+        Assert.Equal(cluster.Brokers.Count, bootstrap.Length);
+        foreach (var (broker, address) in cluster.Brokers.Zip(bootstrap))
+        {
+            var env = await model.EnvironmentAsync(broker.Name, DistributedApplicationOperation.Run);
+            var advertised = env["KAFKA_ADVERTISED_LISTENERS"].Split(',');
+
+            Assert.Equal($"HOST://{address}", Assert.Single(advertised, l => l.StartsWith("HOST://", StringComparison.Ordinal)));
+            Assert.Contains($"INTERNAL://{broker.Name}:{KafkaBrokerResource.InternalListenerPort}", advertised);
         }
     }
 

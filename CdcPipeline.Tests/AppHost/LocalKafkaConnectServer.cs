@@ -17,6 +17,8 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
     private readonly Task _loop;
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _configs = new();
     private readonly ConcurrentDictionary<string, (string State, string? Trace)> _states = new();
+    private readonly Lock _statusGate = new();
+    private int _statusNotFoundLeft;
 
     public LocalKafkaConnectServer()
     {
@@ -35,6 +37,29 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
     public IReadOnlyDictionary<string, string>? ConfigOf(string connector) => _configs.TryGetValue(connector, out var c) ? c : null;
 
     public void SetState(string connector, string state, string? trace = null) => _states[connector] = (state, trace);
+
+    /// <summary>
+    /// How many status reads after each PUT answer 404: a real worker does so while a new connector propagates
+    /// through its config topic.
+    /// </summary>
+    public int StatusNotFoundAfterPut { get; set; }
+
+    /// <summary>When set, status reads answer 200 with exactly this body (to serve what a client cannot read).</summary>
+    public string? RawStatusBody { get; set; }
+
+    private bool ConsumeStatusNotFound()
+    {
+        lock (_statusGate)
+        {
+            if (_statusNotFoundLeft == 0)
+            {
+                return false;
+            }
+
+            _statusNotFoundLeft--;
+            return true;
+        }
+    }
 
     private async Task ServeAsync()
     {
@@ -85,7 +110,20 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
                 }
 
                 _states.TryAdd(name, ("RUNNING", null));
+                lock (_statusGate)
+                {
+                    _statusNotFoundLeft = StatusNotFoundAfterPut;
+                }
+
                 await WriteAsync(response, created ? HttpStatusCode.Created : HttpStatusCode.OK, new { name, config = body, tasks = Array.Empty<object>() });
+                break;
+            case ("GET", "status") when RawStatusBody is { } raw:
+                response.StatusCode = (int)HttpStatusCode.OK;
+                response.ContentType = "application/json";
+                await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(raw));
+                break;
+            case ("GET", "status") when ConsumeStatusNotFound():
+                await WriteAsync(response, HttpStatusCode.NotFound, new { error_code = 404, message = $"No status found for connector {name}" });
                 break;
             case ("GET", "status") when _states.TryGetValue(name, out var state):
                 await WriteAsync(response, HttpStatusCode.OK, new

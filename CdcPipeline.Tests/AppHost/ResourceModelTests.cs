@@ -87,6 +87,19 @@ public sealed partial class ResourceModelTests
         Assert.Equal(["cdcdb", "kafka"], WaitsFor(model.Resource("debezium")));
     }
 
+    [Fact]
+    public async Task Debezium_worker_advertises_its_resource_name_through_the_variable_its_image_reads()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        var env = await model.EnvironmentAsync("debezium");
+
+        // The image's entrypoint exports CONNECT_REST_ADVERTISED_HOST_NAME=$ADVERTISED_HOST_NAME (its own IP
+        // when unset), overwriting any value given for the former.
+        Assert.Equal("debezium", env["ADVERTISED_HOST_NAME"]);
+        Assert.DoesNotContain("CONNECT_REST_ADVERTISED_HOST_NAME", env.Keys);
+    }
+
     [Theory]
     [InlineData("producer", new[] { "kafka" })]
     [InlineData("consumer", new[] { "cdcdb", "kafka" })]

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using CdcPipeline.AppHost;
 using CdcPipeline.AppHost.Debezium;
 
 namespace CdcPipeline.Tests.AppHost;
@@ -20,8 +21,14 @@ public sealed class WholeAppHostTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_startTimeout);
 
+        // A fresh password every run: only sound with no volumes, since PostgreSQL keeps the password it was
+        // initialised with in its data directory (a second run against an old volume fails with 28P01), and the
+        // volumes would be the ones F5 uses.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CdcPipeline_AppHost>(
-            [$"Parameters:postgres-password={Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}"],
+            [
+                $"Parameters:postgres-password={Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}",
+                $"{PersistentData.EphemeralVolumesSetting}=true",
+            ],
             timeout.Token);
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
