@@ -19,10 +19,11 @@ public sealed class CqlSession : IAsyncDisposable
 {
     private readonly CassandraClientSettings _settings;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly Lock _connectLock = new();
     private readonly ConcurrentDictionary<(string? Keyspace, string Query), PreparedStatement> _prepared = new();
     private readonly ResiliencePipeline _connectPipeline;
     private CqlConnection? _connection;
+    private Task<CqlConnection>? _connecting;
     private int _nextContactPoint;
     private volatile string? _keyspace;
     private bool _disposed;
@@ -168,7 +169,6 @@ public sealed class CqlSession : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        _connectLock.Dispose();
     }
 
     private async Task SendBatchAsync(CqlConnection connection, CqlBatch batch, CqlConsistency consistency, CancellationToken cancellationToken)
@@ -317,6 +317,10 @@ public sealed class CqlSession : IAsyncDisposable
         return new PreparedStatement(cql, keyspace, decoded.PreparedId!, decoded.Variables!, decoded.PartitionKeyIndexes!, decoded.Columns!);
     }
 
+    /// <summary>
+    /// Returns the open connection, or joins the one connect attempt in flight (starting it when there is none), so
+    /// concurrent callers share one backoff cycle and all see its outcome at once instead of each running their own.
+    /// </summary>
     private async Task<CqlConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _connection);
@@ -325,8 +329,8 @@ public sealed class CqlSession : IAsyncDisposable
             return current;
         }
 
-        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<CqlConnection> connecting;
+        lock (_connectLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_connection is { IsOpen: true } open)
@@ -334,28 +338,37 @@ public sealed class CqlSession : IAsyncDisposable
                 return open;
             }
 
-            if (_connection is { } lost)
+            if (_connecting is null || _connecting.IsCompleted)
             {
-                CqlSessionLog.ConnectionLost(_logger, lost.Endpoint);
-                await lost.DisposeAsync().ConfigureAwait(false);
-                _connection = null;
+                _connecting = ConnectWithRetriesAsync(_connection);
             }
 
-            var connection = await _connectPipeline.ExecuteAsync(
-                async token =>
-                {
-                    var host = _settings.ContactPoints[(int)((uint)(Interlocked.Increment(ref _nextContactPoint) - 1) % _settings.ContactPoints.Count)];
-                    return await CqlConnection.OpenAsync(host, _settings.Port, _settings.Username, _settings.Password, _keyspace, _settings.ConnectTimeout, token)
-                        .ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
-            CqlSessionLog.Connected(_logger, connection.Endpoint);
-            Volatile.Write(ref _connection, connection);
-            return connection;
+            connecting = _connecting;
         }
-        finally
+
+        return await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CqlConnection> ConnectWithRetriesAsync(CqlConnection? lost)
+    {
+        await Task.Yield();
+        if (lost is not null)
         {
-            _connectLock.Release();
+            CqlSessionLog.ConnectionLost(_logger, lost.Endpoint);
+            await lost.DisposeAsync().ConfigureAwait(false);
+            Interlocked.CompareExchange(ref _connection, null, lost);
         }
+
+        var connection = await _connectPipeline.ExecuteAsync(
+            async token =>
+            {
+                var host = _settings.ContactPoints[(int)((uint)(Interlocked.Increment(ref _nextContactPoint) - 1) % _settings.ContactPoints.Count)];
+                return await CqlConnection.OpenAsync(host, _settings.Port, _settings.Username, _settings.Password, _keyspace, _settings.ConnectTimeout, token)
+                    .ConfigureAwait(false);
+            },
+            CancellationToken.None).ConfigureAwait(false);
+        CqlSessionLog.Connected(_logger, connection.Endpoint);
+        Volatile.Write(ref _connection, connection);
+        return connection;
     }
 }

@@ -70,11 +70,16 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         {
             while (!_closing.IsCancellationRequested)
             {
+                await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
                 var frame = await CqlFrame.ReadAsync(_stream, _closing.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     return;
                 }
+
+                // A frame read just as the server stalled is held too, and nothing after it is read.
+                _server.CountFrameRead();
+                await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
 
                 if ((frame.Version & 0x7F) != CqlFrame.ProtocolVersion)
                 {
@@ -132,7 +137,8 @@ internal sealed class CqlServerConnection : IAsyncDisposable
             (opcode, body) = (CqlOpcode.Error, CqlServerException.Protocol($"Invalid message: {exception.Message}").ToErrorBody());
         }
 
-        if (_ready && _server.ResponseDelay is { } delay && delay > TimeSpan.Zero)
+        if (_ready && frame.Opcode is CqlOpcode.Query or CqlOpcode.Prepare or CqlOpcode.Execute or CqlOpcode.Batch
+            && _server.ResponseDelay is { } delay && delay > TimeSpan.Zero)
         {
             try
             {
@@ -146,6 +152,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
         try
         {
+            await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
             await WriteAsync(frame.Stream, opcode, body).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

@@ -24,7 +24,9 @@ public sealed class CqlTestServer : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private int _dropRequests;
     private int _acceptedConnections;
+    private long _framesRead;
     private long _responseDelayTicks;
+    private TaskCompletionSource _resumed = CompletedGate();
 
     private CqlTestServer(string? username, string? password)
     {
@@ -72,6 +74,36 @@ public sealed class CqlTestServer : IAsyncDisposable
 
     /// <summary>Forgets every prepared statement, as a restarted node does: the next EXECUTE gets UNPREPARED.</summary>
     public void ForgetPreparedStatements() => _prepared.Clear();
+
+    /// <summary>
+    /// Simulates a hung node: connections stay accepted, but no further request is read or answered until
+    /// <see cref="ResumeConnections"/> (new connections are accepted and then ignored the same way).
+    /// </summary>
+    public void StallConnections()
+    {
+        lock (_connections)
+        {
+            if (_resumed.Task.IsCompleted)
+            {
+                _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Ends <see cref="StallConnections"/>: stalled connections read and answer again.</summary>
+    public void ResumeConnections()
+    {
+        lock (_connections)
+        {
+            _resumed.TrySetResult();
+        }
+    }
+
+    /// <summary>Request frames read from clients since the start.</summary>
+    public long FramesRead => Interlocked.Read(ref _framesRead);
+
+    /// <summary>Connections currently open on the server side.</summary>
+    public int OpenConnections => _connections.Count;
 
     /// <summary>Holds each response to a QUERY / PREPARE / EXECUTE / BATCH this long (zero to stop).</summary>
     public void DelayResponses(TimeSpan delay) => Interlocked.Exchange(ref _responseDelayTicks, delay.Ticks);
@@ -137,6 +169,16 @@ public sealed class CqlTestServer : IAsyncDisposable
         }
     }
 
+    internal void CountFrameRead() => Interlocked.Increment(ref _framesRead);
+
+    internal Task WaitWhileStalledAsync(CancellationToken cancellationToken)
+    {
+        lock (_connections)
+        {
+            return _resumed.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     internal void Forget(CqlServerConnection connection) => _connections.TryRemove(connection, out _);
 
     internal byte[] Prepare(string query, string? keyspace)
@@ -180,6 +222,13 @@ public sealed class CqlTestServer : IAsyncDisposable
                 $"Prepared query with ID {Convert.ToHexString(id).ToLowerInvariant()} not found (either the query was not prepared on this host " +
                 "(maybe the host has been restarted?) or you have prepared too many queries and it has been evicted from the internal cache)",
                 writer => writer.WriteShortBytes(id));
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
 
     private void Listen(int port)
     {
