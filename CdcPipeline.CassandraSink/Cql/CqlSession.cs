@@ -236,7 +236,9 @@ public sealed class CqlSession : IAsyncDisposable
             var parameters = new CqlQueryParameters(
                 consistency,
                 SerializeValues(statement),
-                SkipMetadata: prepared is { ResultColumns.Count: > 0 },
+                // Never skip_metadata: v4 has no result metadata id, so rows of a prepared SELECT * after the table
+                // changed could not be told apart from rows shaped as prepared. The metadata each page carries is small.
+                SkipMetadata: false,
                 PageSize: options.PageSize ?? _settings.PageSize,
                 PagingState: options.PagingState,
                 SerialConsistency: options.SerialConsistency,

@@ -12,6 +12,24 @@ public class CqlSessionTests
         "price decimal, ship_date date, created_at timestamp, note text)";
 
     [Fact]
+    public async Task Prepared_select_star_returns_every_column_after_the_table_changed_shape()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync("stale_meta");
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        await cql.Session.ExecuteAsync("INSERT INTO t (id, v) VALUES (1, 'one')");
+        var select = await cql.Session.PrepareAsync("SELECT * FROM t WHERE id = ?", Ct);
+        Assert.Equal(2, (await cql.Session.QueryAsync(select, 1)).Columns.Count);
+
+        await cql.Session.ExecuteAsync("DROP TABLE t");
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text, w int)");
+        await cql.Session.ExecuteAsync("INSERT INTO t (id, v, w) VALUES (1, 'one', 7)");
+        var rows = await cql.Session.QueryAsync(select, 1);
+
+        Assert.Equal(["id", "v", "w"], rows.Columns.Select(c => c.Name));
+        Assert.Equal(7, rows.CurrentPage[0].Get<int>("w"));
+    }
+
+    [Fact]
     public async Task Connects_with_startup_and_reads_system_local()
     {
         await using var server = CqlTestServer.Start();
