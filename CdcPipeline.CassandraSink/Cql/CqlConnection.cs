@@ -236,7 +236,7 @@ internal sealed class CqlConnection : IAsyncDisposable
                 {
                     _orphaned.TryRemove(frame.Stream, out _);
                     ReturnStream(frame.Stream);
-                    completion.TrySetResult(StripPrefix(frame));
+                    Complete(completion, frame);
                 }
             }
         }
@@ -305,6 +305,26 @@ internal sealed class CqlConnection : IAsyncDisposable
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 30);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 5);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+    }
+
+    /// <summary>The frame was read whole, so a prefix that does not parse fails only its request; the connection goes on.</summary>
+    private void Complete(TaskCompletionSource<CqlFrame> completion, CqlFrame frame)
+    {
+        CqlFrame response;
+        try
+        {
+            response = StripPrefix(frame);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or ArgumentException or EndOfStreamException)
+        {
+            completion.TrySetException(new CqlException(
+                $"Cassandra at {Endpoint} sent a {frame.Opcode.ToString().ToUpperInvariant()} response (flags 0x{frame.Flags:X2}) whose tracing id, " +
+                $"warnings or custom payload do not parse: {exception.Message}",
+                exception));
+            return;
+        }
+
+        completion.TrySetResult(response);
     }
 
     /// <summary>Drops the tracing id, warnings and custom payload that flags may put before the message body.</summary>

@@ -162,6 +162,22 @@ public class CqlSessionResilienceTests
     }
 
     [Fact]
+    public async Task Response_whose_prefix_does_not_parse_fails_its_request_and_the_connection_goes_on()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync(configure: s => s.RequestTimeout = TimeSpan.FromMinutes(2));
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        cql.Server.SendMalformedPrefixOnNextResponse();
+
+        var error = await Assert.ThrowsAsync<CqlException>(() => cql.Session
+            .ExecuteAsync("INSERT INTO t (id, v) VALUES (1, 'x')")
+            .WaitAsync(TimeSpan.FromSeconds(30), Ct));
+
+        Assert.StartsWith($"Cassandra at 127.0.0.1:{cql.Server.Port} sent a RESULT response (flags 0x02) whose tracing id", error.Message, StringComparison.Ordinal);
+        Assert.Single((await cql.Session.QueryAsync("SELECT * FROM t WHERE id = 1")).CurrentPage);
+        Assert.Equal(1, cql.Server.AcceptedConnections);
+    }
+
+    [Fact]
     public async Task Concurrent_requests_share_one_connect_attempt_cycle()
     {
         await using var server = Infrastructure.Cassandra.CqlTestServer.Start();

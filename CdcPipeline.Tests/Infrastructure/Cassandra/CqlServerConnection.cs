@@ -332,7 +332,8 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
     private async Task WriteAsync(short stream, CqlOpcode opcode, byte[] body)
     {
-        var bytes = new CqlFrame(CqlFrame.ResponseBit | CqlFrame.ProtocolVersion, 0, stream, opcode, body).ToBytes();
+        var flags = _ready && _server.TakeMalformedPrefix() ? CqlFrame.TracingFlag : (byte)0;
+        var bytes = new CqlFrame(CqlFrame.ResponseBit | CqlFrame.ProtocolVersion, flags, stream, opcode, body).ToBytes();
         await _writeLock.WaitAsync(_closing.Token).ConfigureAwait(false);
         try
         {

@@ -25,6 +25,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     private int _dropRequests;
     private int _acceptedConnections;
     private long _framesRead;
+    private int _malformedPrefixes;
     private long _responseDelayTicks;
     private TaskCompletionSource _resumed = CompletedGate();
 
@@ -99,6 +100,9 @@ public sealed class CqlTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The next response claims a tracing id (flag 0x02) it does not carry, as a broken proxy might send.</summary>
+    public void SendMalformedPrefixOnNextResponse() => Interlocked.Exchange(ref _malformedPrefixes, 1);
+
     /// <summary>Request frames read from clients since the start.</summary>
     public long FramesRead => Interlocked.Read(ref _framesRead);
 
@@ -168,6 +172,8 @@ public sealed class CqlTestServer : IAsyncDisposable
             }
         }
     }
+
+    internal bool TakeMalformedPrefix() => Interlocked.Exchange(ref _malformedPrefixes, 0) == 1;
 
     internal void CountFrameRead() => Interlocked.Increment(ref _framesRead);
 
