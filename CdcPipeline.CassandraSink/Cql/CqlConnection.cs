@@ -59,7 +59,12 @@ internal sealed class CqlConnection : IAsyncDisposable
         {
             await client.ConnectAsync(host, port, timeoutSource.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw;
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException)
         {
             client.Dispose();
             var reason = exception is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : exception.Message;

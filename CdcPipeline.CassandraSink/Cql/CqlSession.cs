@@ -20,6 +20,7 @@ public sealed class CqlSession : IAsyncDisposable
     private readonly CassandraClientSettings _settings;
     private readonly ILogger _logger;
     private readonly Lock _connectLock = new();
+    private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<(string? Keyspace, string Query), PreparedStatement> _prepared = new();
     private readonly ResiliencePipeline _connectPipeline;
     private CqlConnection? _connection;
@@ -158,17 +159,31 @@ public sealed class CqlSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        Task<CqlConnection>? connecting;
+        lock (_connectLock)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            connecting = _connecting;
         }
 
-        _disposed = true;
-        if (_connection is { } connection)
+        // A connect in flight is cancelled and awaited; it disposes whatever it opened once it sees the session disposed.
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (connecting is not null)
+        {
+            await ((Task)connecting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (Interlocked.Exchange(ref _connection, null) is { } connection)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
+        _lifetime.Dispose();
     }
 
     private async Task SendBatchAsync(CqlConnection connection, CqlBatch batch, CqlConsistency consistency, CancellationToken cancellationToken)
@@ -361,16 +376,34 @@ public sealed class CqlSession : IAsyncDisposable
             Interlocked.CompareExchange(ref _connection, null, lost);
         }
 
-        var connection = await _connectPipeline.ExecuteAsync(
-            async token =>
+        CqlConnection connection;
+        try
+        {
+            connection = await _connectPipeline.ExecuteAsync(
+                async token =>
+                {
+                    var host = _settings.ContactPoints[(int)((uint)(Interlocked.Increment(ref _nextContactPoint) - 1) % _settings.ContactPoints.Count)];
+                    return await CqlConnection.OpenAsync(host, _settings.Port, _settings.Username, _settings.Password, _keyspace, _settings.ConnectTimeout, token)
+                        .ConfigureAwait(false);
+                },
+                _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (_lifetime.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException($"The {nameof(CqlSession)} was disposed while it was connecting.", exception);
+        }
+
+        lock (_connectLock)
+        {
+            if (!_disposed)
             {
-                var host = _settings.ContactPoints[(int)((uint)(Interlocked.Increment(ref _nextContactPoint) - 1) % _settings.ContactPoints.Count)];
-                return await CqlConnection.OpenAsync(host, _settings.Port, _settings.Username, _settings.Password, _keyspace, _settings.ConnectTimeout, token)
-                    .ConfigureAwait(false);
-            },
-            CancellationToken.None).ConfigureAwait(false);
-        CqlSessionLog.Connected(_logger, connection.Endpoint);
-        Volatile.Write(ref _connection, connection);
-        return connection;
+                CqlSessionLog.Connected(_logger, connection.Endpoint);
+                Volatile.Write(ref _connection, connection);
+                return connection;
+            }
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        throw new ObjectDisposedException($"The {nameof(CqlSession)} was disposed while it was connecting.");
     }
 }

@@ -178,6 +178,23 @@ public class CqlSessionResilienceTests
     }
 
     [Fact]
+    public async Task Disposing_the_session_while_it_connects_leaves_no_connection_open()
+    {
+        await using var server = Infrastructure.Cassandra.CqlTestServer.Start();
+        server.StallConnections();
+        var session = new CqlSession(CqlServerWithSession.Settings(server, s => s.ConnectTimeout = TimeSpan.FromSeconds(30)));
+        var connecting = session.ConnectAsync(Ct);
+        await WaitUntilAsync(() => server.AcceptedConnections == 1);
+
+        await session.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        server.ResumeConnections();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => connecting.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        await WaitUntilAsync(() => server.OpenConnections == 0);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => session.ExecuteAsync("SELECT * FROM system.local"));
+    }
+
+    [Fact]
     public async Task Concurrent_requests_share_one_connect_attempt_cycle()
     {
         await using var server = Infrastructure.Cassandra.CqlTestServer.Start();
