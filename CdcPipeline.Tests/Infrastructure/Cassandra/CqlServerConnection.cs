@@ -136,6 +136,11 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         {
             (opcode, body) = (CqlOpcode.Error, CqlServerException.Protocol($"Invalid message: {exception.Message}").ToErrorBody());
         }
+        catch (Exception exception)
+        {
+            // Like a Cassandra node, every request gets an answer: an unexpected failure is a Server_error.
+            (opcode, body) = (CqlOpcode.Error, new CqlServerException(CqlErrorCode.ServerError, $"{exception.GetType().Name}: {exception.Message}").ToErrorBody());
+        }
 
         if (_ready && frame.Opcode is CqlOpcode.Query or CqlOpcode.Prepare or CqlOpcode.Execute or CqlOpcode.Batch
             && _server.ResponseDelay is { } delay && delay > TimeSpan.Zero)
@@ -163,6 +168,11 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
     private (CqlOpcode Opcode, byte[] Body) Handle(CqlFrame frame)
     {
+        if (_ready)
+        {
+            _server.ThrowIfCrashRequested();
+        }
+
         var reader = new CqlReader(frame.Body);
         switch (frame.Opcode)
         {

@@ -26,6 +26,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     private int _acceptedConnections;
     private long _framesRead;
     private int _malformedPrefixes;
+    private int _crashRequests;
     private long _responseDelayTicks;
     private TaskCompletionSource _resumed = CompletedGate();
 
@@ -103,6 +104,9 @@ public sealed class CqlTestServer : IAsyncDisposable
     /// <summary>The next response claims a tracing id (flag 0x02) it does not carry, as a broken proxy might send.</summary>
     public void SendMalformedPrefixOnNextResponse() => Interlocked.Exchange(ref _malformedPrefixes, 1);
 
+    /// <summary>The next request fails inside the server with an unexpected exception (a bug, not a CQL error).</summary>
+    public void CrashOnNextRequest() => Interlocked.Exchange(ref _crashRequests, 1);
+
     /// <summary>Request frames read from clients since the start.</summary>
     public long FramesRead => Interlocked.Read(ref _framesRead);
 
@@ -170,6 +174,14 @@ public sealed class CqlTestServer : IAsyncDisposable
             {
                 return true;
             }
+        }
+    }
+
+    internal void ThrowIfCrashRequested()
+    {
+        if (Interlocked.Exchange(ref _crashRequests, 0) == 1)
+        {
+            throw new InvalidOperationException("injected failure inside the CQL test server");
         }
     }
 
