@@ -55,7 +55,8 @@ internal static class CqlCodec
 
         if (bytes.Length == 0 && type.Code is not (CqlTypeCode.Ascii or CqlTypeCode.Varchar or CqlTypeCode.Blob or CqlTypeCode.Custom))
         {
-            return null;
+            // Spec section 6: an empty value is not null. Text and blob read it as "" and an empty array; other types have no such value.
+            throw new InvalidDataException($"it holds an empty value (0 bytes, not null), which has no {type} meaning");
         }
 
         var span = bytes.AsSpan();

@@ -49,13 +49,25 @@ internal static class CqlResultDecoder
             var values = new object?[columns.Count];
             for (var c = 0; c < columns.Count; c++)
             {
-                values[c] = CqlCodec.Deserialize(columns[c].Type, reader.ReadBytes());
+                values[c] = DecodeValue(columns[c], reader.ReadBytes(), r);
             }
 
             rows.Add(new CqlRow(columns, values));
         }
 
         return new Decoded(CqlResultKind.Rows, columns, rows, metadata.PagingState);
+    }
+
+    private static object? DecodeValue(CqlColumn column, byte[]? bytes, int row)
+    {
+        try
+        {
+            return CqlCodec.Deserialize(column.Type, bytes);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or ArgumentException or OverflowException)
+        {
+            throw new CqlException($"Cannot read column '{column.Name}' ({column.Type}) of row {row + 1} from {column.Keyspace}.{column.Table}: {exception.Message}.", exception);
+        }
     }
 
     private static Decoded DecodePrepared(CqlReader reader)

@@ -587,7 +587,8 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                     return (null, true);
                 }
 
-                if (value.Bytes is { } bytes)
+                // Cassandra accepts an empty value (not null) for any type, as older clients wrote it.
+                if (value.Bytes is { Length: > 0 } bytes)
                 {
                     try
                     {

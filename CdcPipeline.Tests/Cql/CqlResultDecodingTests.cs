@@ -1,0 +1,35 @@
+using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.CassandraSink.Cql.Protocol;
+
+namespace CdcPipeline.Tests.Cql;
+
+/// <summary>RESULT bodies written byte by byte from native_protocol_v4.spec sections 4.2.5 and 6, decoded by the client.</summary>
+public class CqlResultDecodingTests
+{
+    // <kind>=Rows, <flags>=Global_tables_spec, <columns_count>=3, "ks", "t", then (n int) (s varchar) (b blob).
+    private const string ThreeColumns = "00000002" + "00000001" + "00000003" + "00026B73" + "000174" +
+        "00016E" + "0009" + "000173" + "000D" + "000162" + "0003";
+
+    [Fact]
+    public void Empty_text_and_blob_values_are_empty_not_null()
+    {
+        // One row: n = null ([bytes] length -1), s = empty (length 0), b = empty (length 0).
+        var decoded = CqlResultDecoder.Decode(Convert.FromHexString(ThreeColumns + "00000001" + "FFFFFFFF" + "00000000" + "00000000"));
+
+        var row = Assert.Single(decoded.Rows!);
+        Assert.Null(row.Get<int?>("n"));
+        Assert.Equal(string.Empty, row.Get<string>("s"));
+        Assert.Empty(row.Get<byte[]>("b"));
+    }
+
+    [Fact]
+    public void Empty_value_of_a_fixed_size_type_is_an_error_naming_the_column()
+    {
+        // Row 1 is fine (n = 5); row 2 has an empty n.
+        var body = ThreeColumns + "00000002" + "0000000400000005" + "00000000" + "00000000" + "00000000" + "00000000" + "00000000";
+
+        var error = Assert.Throws<CqlException>(() => CqlResultDecoder.Decode(Convert.FromHexString(body)));
+
+        Assert.Equal("Cannot read column 'n' (int) of row 2 from ks.t: it holds an empty value (0 bytes, not null), which has no int meaning.", error.Message);
+    }
+}
