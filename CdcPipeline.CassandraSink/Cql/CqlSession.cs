@@ -61,13 +61,13 @@ public sealed class CqlSession : IAsyncDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken = default) =>
         await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    public Task<CqlResult> ExecuteAsync(string cql, params object?[] values) =>
+    public Task<CqlResult> ExecuteAsync(string cql, params object?[]? values) =>
         ExecuteAsync(CqlStatement.Simple(cql, values));
 
-    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, params object?[] values) =>
+    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, params object?[]? values) =>
         ExecuteAsync(CqlStatement.Prepared(statement, values));
 
-    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, CqlQueryOptions? options, params object?[] values) =>
+    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, CqlQueryOptions? options, params object?[]? values) =>
         ExecuteAsync(CqlStatement.Prepared(statement, values), options);
 
     /// <summary>Runs one statement: QUERY for CQL text, EXECUTE for a prepared statement (re-preparing it if the server forgot it).</summary>
@@ -91,9 +91,9 @@ public sealed class CqlSession : IAsyncDisposable
             cancellationToken);
     }
 
-    public Task<CqlRowSet> QueryAsync(string cql, params object?[] values) => QueryAsync(CqlStatement.Simple(cql, values));
+    public Task<CqlRowSet> QueryAsync(string cql, params object?[]? values) => QueryAsync(CqlStatement.Simple(cql, values));
 
-    public Task<CqlRowSet> QueryAsync(PreparedStatement statement, params object?[] values) => QueryAsync(CqlStatement.Prepared(statement, values));
+    public Task<CqlRowSet> QueryAsync(PreparedStatement statement, params object?[]? values) => QueryAsync(CqlStatement.Prepared(statement, values));
 
     /// <summary>Runs a statement that returns rows; enumerate the row set to read every page.</summary>
     public async Task<CqlRowSet> QueryAsync(CqlStatement statement, CqlQueryOptions? options = null, CancellationToken cancellationToken = default)

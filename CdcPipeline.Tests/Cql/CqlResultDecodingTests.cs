@@ -32,4 +32,27 @@ public class CqlResultDecodingTests
 
         Assert.Equal("Cannot read column 'n' (int) of row 2 from ks.t: it holds an empty value (0 bytes, not null), which has no int meaning.", error.Message);
     }
+
+    [Fact]
+    public void Timestamp_outside_years_1_to_9999_is_an_error_naming_the_column()
+    {
+        // <kind>=Rows, global spec "ks"."t", one column (at timestamp); one row holding long.MaxValue milliseconds.
+        var body = "00000002" + "00000001" + "00000001" + "00026B73" + "000174" + "00026174" + "000B" + "00000001" + "00000008" + "7FFFFFFFFFFFFFFF";
+
+        var error = Assert.Throws<CqlException>(() => CqlResultDecoder.Decode(Convert.FromHexString(body)));
+
+        Assert.StartsWith("Cannot read column 'at' (timestamp) of row 1 from ks.t: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Huge_row_count_with_no_rows_behind_it_fails_as_malformed_without_allocating_for_it()
+    {
+        // A single int column and a row count of 2^31-1 but no row bytes.
+        var body = "00000002" + "00000001" + "00000001" + "00026B73" + "000174" + "00016E" + "0009" + "7FFFFFFF";
+
+        var truncated = Assert.Throws<InvalidDataException>(() => CqlResultDecoder.Decode(Convert.FromHexString(body)));
+        Assert.StartsWith("The frame body ends early", truncated.Message, StringComparison.Ordinal);
+        var negative = Assert.Throws<InvalidDataException>(() => CqlResultDecoder.Decode(Convert.FromHexString(body[..^8] + "FFFFFFFF")));
+        Assert.Equal("The row count -1 is negative.", negative.Message);
+    }
 }

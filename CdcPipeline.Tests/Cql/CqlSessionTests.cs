@@ -30,6 +30,21 @@ public class CqlSessionTests
     }
 
     [Fact]
+    public async Task Executing_a_prepared_statement_with_null_options_or_a_null_argument_array_binds_as_meant()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync("null_arg");
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        await cql.Session.ExecuteAsync("INSERT INTO t (id, v) VALUES (1, 'x')");
+        var clear = await cql.Session.PrepareAsync("UPDATE t SET v = ? WHERE id = 1", Ct);
+
+        await cql.Session.ExecuteAsync(clear, (CqlQueryOptions?)null, "y");
+        Assert.Equal("y", Assert.Single(cql.Server.Rows("null_arg", "t"))["v"]);
+        await cql.Session.ExecuteAsync(clear, (object?[]?)null);
+
+        Assert.Null(Assert.Single(cql.Server.Rows("null_arg", "t"))["v"]);
+    }
+
+    [Fact]
     public async Task Connects_with_startup_and_reads_system_local()
     {
         await using var server = CqlTestServer.Start();

@@ -42,8 +42,8 @@ internal static class CqlResultDecoder
             throw new InvalidDataException($"The server sent {metadata.ColumnCount} columns without metadata and none is known for this statement.");
         }
 
-        var rowCount = reader.ReadInt();
-        var rows = new List<CqlRow>(rowCount);
+        var rowCount = reader.ReadCount("row");
+        var rows = new List<CqlRow>(CqlReader.Capacity(rowCount));
         for (var r = 0; r < rowCount; r++)
         {
             var values = new object?[columns.Count];
@@ -75,8 +75,8 @@ internal static class CqlResultDecoder
         var id = reader.ReadShortBytes();
         var flags = reader.ReadInt();
         var count = reader.ReadInt();
-        var pkCount = reader.ReadInt();
-        var pkIndexes = new List<int>(pkCount);
+        var pkCount = reader.ReadCount("partition key index");
+        var pkIndexes = new List<int>(CqlReader.Capacity(pkCount));
         for (var i = 0; i < pkCount; i++)
         {
             pkIndexes.Add(reader.ReadShort());
