@@ -333,7 +333,7 @@ internal sealed class CqlConnection : IAsyncDisposable
     }
 
     /// <summary>Drops the tracing id, warnings and custom payload that flags may put before the message body.</summary>
-    private static CqlFrame StripPrefix(CqlFrame frame)
+    internal static CqlFrame StripPrefix(CqlFrame frame)
     {
         if ((frame.Flags & (CqlFrame.TracingFlag | CqlFrame.WarningFlag | CqlFrame.CustomPayloadFlag)) == 0)
         {

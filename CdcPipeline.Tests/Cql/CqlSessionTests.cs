@@ -143,11 +143,13 @@ public class CqlSessionTests
         await cql.Session.ExecuteAsync(CreateOrders);
         var insert = await cql.Session.PrepareAsync("INSERT INTO orders (order_id, product) VALUES (?, ?)", Ct);
         await cql.Session.ExecuteAsync(insert, Guid.NewGuid(), "first");
+        var forgottenId = insert.Id;
 
-        cql.Server.ForgetPreparedStatements();
+        cql.Server.ForgetPreparedStatements(newIds: true);
         await cql.Session.ExecuteAsync(insert, Guid.NewGuid(), "second");
+        Assert.NotEqual(forgottenId, insert.Id);
         var update = await cql.Session.PrepareAsync("UPDATE orders SET quantity = ? WHERE order_id = ?", Ct);
-        cql.Server.ForgetPreparedStatements();
+        cql.Server.ForgetPreparedStatements(newIds: true);
         var third = Guid.NewGuid();
         await cql.Session.BatchAsync(new CqlBatch().Add(insert, third, "third").Add(update, 3, third), Ct);
 

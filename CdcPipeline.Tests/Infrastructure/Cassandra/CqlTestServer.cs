@@ -27,6 +27,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     private long _framesRead;
     private int _malformedPrefixes;
     private int _crashRequests;
+    private int _preparedGeneration;
     private long _responseDelayTicks;
     private TaskCompletionSource _resumed = CompletedGate();
 
@@ -75,7 +76,20 @@ public sealed class CqlTestServer : IAsyncDisposable
     public void DropNextRequests(int count = 1) => Interlocked.Exchange(ref _dropRequests, count);
 
     /// <summary>Forgets every prepared statement, as a restarted node does: the next EXECUTE gets UNPREPARED.</summary>
-    public void ForgetPreparedStatements() => _prepared.Clear();
+    /// <param name="newIds">
+    /// Hand out different ids from now on, as a node upgraded to a version that hashes statements differently does
+    /// (a restarted node of the same version gives the same ids again: MD5 of keyspace and query text).
+    /// A client must then take the id of its re-PREPARE, not keep the old one.
+    /// </param>
+    public void ForgetPreparedStatements(bool newIds = false)
+    {
+        if (newIds)
+        {
+            Interlocked.Increment(ref _preparedGeneration);
+        }
+
+        _prepared.Clear();
+    }
 
     /// <summary>
     /// Simulates a hung node: connections stay accepted, but no further request is read or answered until
@@ -203,7 +217,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     {
         var statement = CqlParser.Parse(query);
         var (variables, pkIndexes, resultColumns) = Executor.Describe(statement, keyspace);
-        var id = MD5.HashData(Encoding.UTF8.GetBytes((keyspace ?? string.Empty) + "\0" + query));
+        var id = MD5.HashData(Encoding.UTF8.GetBytes($"{Volatile.Read(ref _preparedGeneration)}\0{keyspace}\0{query}"));
         _prepared[Convert.ToHexString(id)] = new CqlPreparedEntry(id, query, keyspace, statement, resultColumns.Count > 0);
 
         var writer = new CqlWriter();
