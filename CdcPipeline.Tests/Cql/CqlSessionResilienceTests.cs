@@ -57,6 +57,22 @@ public class CqlSessionResilienceTests
     }
 
     [Fact]
+    public async Task Heartbeat_after_a_timeout_is_answered_despite_slow_queries_so_the_connection_is_kept()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync(configure: s => s.ConnectTimeout = TimeSpan.FromSeconds(3));
+        var optionsBefore = cql.Server.OptionsAnswered;
+        cql.Server.DelayResponses(TimeSpan.FromSeconds(15));
+
+        await Assert.ThrowsAsync<CqlRequestTimeoutException>(() => cql.Session.ExecuteAsync(
+            CqlStatement.Simple("SELECT * FROM system.local"), new CqlQueryOptions { Timeout = TimeSpan.FromMilliseconds(200) }, Ct));
+        await WaitUntilAsync(() => cql.Server.OptionsAnswered > optionsBefore);
+        cql.Server.DelayResponses(TimeSpan.Zero);
+
+        Assert.Single((await cql.Session.QueryAsync("SELECT * FROM system.local")).CurrentPage);
+        Assert.Equal(1, cql.Server.AcceptedConnections);
+    }
+
+    [Fact]
     public async Task Session_reconnects_with_backoff_after_the_server_comes_back_on_the_same_port()
     {
         await using var cql = await CqlServerWithSession.StartAsync(configure: s =>
@@ -210,6 +226,8 @@ public class CqlSessionResilienceTests
         {
             await Assert.ThrowsAsync<CqlConnectionException>(() => request.WaitAsync(TimeSpan.FromSeconds(30), Ct));
         }
+
+        await WaitUntilAsync(() => server.AcceptedConnections >= 2);
 
         // One attempt and one retry for all five callers, not five cycles one after another.
         Assert.Equal(2, server.AcceptedConnections);

@@ -159,6 +159,10 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         {
             await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
             await WriteAsync(frame.Stream, opcode, body).ConfigureAwait(false);
+            if (frame.Opcode == CqlOpcode.Options)
+            {
+                _server.CountOptionsAnswered();
+            }
         }
         catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {

@@ -25,6 +25,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     private int _dropRequests;
     private int _acceptedConnections;
     private long _framesRead;
+    private long _optionsAnswered;
     private int _malformedPrefixes;
     private int _crashRequests;
     private int _preparedGeneration;
@@ -121,6 +122,9 @@ public sealed class CqlTestServer : IAsyncDisposable
     /// <summary>The next request fails inside the server with an unexpected exception (a bug, not a CQL error).</summary>
     public void CrashOnNextRequest() => Interlocked.Exchange(ref _crashRequests, 1);
 
+    /// <summary>OPTIONS requests answered (handshakes and heartbeats) since the start.</summary>
+    public long OptionsAnswered => Interlocked.Read(ref _optionsAnswered);
+
     /// <summary>Request frames read from clients since the start.</summary>
     public long FramesRead => Interlocked.Read(ref _framesRead);
 
@@ -200,6 +204,8 @@ public sealed class CqlTestServer : IAsyncDisposable
     }
 
     internal bool TakeMalformedPrefix() => Interlocked.Exchange(ref _malformedPrefixes, 0) == 1;
+
+    internal void CountOptionsAnswered() => Interlocked.Increment(ref _optionsAnswered);
 
     internal void CountFrameRead() => Interlocked.Increment(ref _framesRead);
 
