@@ -8,6 +8,8 @@ namespace CdcPipeline.CassandraSink.Cql;
 /// One TCP connection speaking protocol v4: requests are multiplexed by stream id (up to 32768 in flight),
 /// written under a lock, and a reader loop hands each response to the request waiting on its stream.
 /// When the connection breaks every pending request fails at once with a <see cref="CqlConnectionException"/>.
+/// A stalled peer is detected too: after a request times out an OPTIONS heartbeat must be answered within the
+/// connect timeout, or the connection is closed (as it is when a write cannot finish in time); TCP keepalive is on.
 /// </summary>
 internal sealed class CqlConnection : IAsyncDisposable
 {

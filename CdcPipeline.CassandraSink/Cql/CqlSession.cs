@@ -11,7 +11,7 @@ namespace CdcPipeline.CassandraSink.Cql;
 
 /// <summary>
 /// A session with Cassandra over one multiplexed connection, opened lazily on the first request and reopened
-/// (with backoff) by the first request after it was lost. Requests that were pending when the connection broke
+/// (with backoff) by the first request after it was lost; requests arriving meanwhile share that one attempt. Requests that were pending when the connection broke
 /// fail with <see cref="CqlConnectionException"/>; they are not retried here, since only the caller knows whether
 /// a statement is safe to repeat.
 /// </summary>
