@@ -29,8 +29,14 @@ public static class AspireCassandraExtensions
             settings.ConnectionString = connectionString;
         }
 
-        configureSettings?.Invoke(settings);
         settings.ApplyConnectionString();
+        var connectionStringBefore = settings.ConnectionString;
+        configureSettings?.Invoke(settings);
+        if (!string.Equals(settings.ConnectionString, connectionStringBefore, StringComparison.Ordinal))
+        {
+            // The delegate supplied its own connection string: that is what it asks for.
+            settings.ApplyConnectionString();
+        }
         settings.Validate(connectionName);
 
         builder.Services.AddSingleton(settings);

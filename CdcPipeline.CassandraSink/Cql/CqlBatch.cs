@@ -28,7 +28,7 @@ public sealed class CqlBatch(CqlBatchType type = CqlBatchType.Unlogged)
         return this;
     }
 
-    public CqlBatch Add(PreparedStatement statement, params object?[] values) => Add(CqlStatement.Prepared(statement, values));
+    public CqlBatch Add(PreparedStatement statement, params object?[]? values) => Add(CqlStatement.Prepared(statement, values));
 
-    public CqlBatch Add(string cql, params object?[] values) => Add(CqlStatement.Simple(cql, values));
+    public CqlBatch Add(string cql, params object?[]? values) => Add(CqlStatement.Simple(cql, values));
 }

@@ -50,4 +50,42 @@ public sealed class CqlServerTimeoutException(CqlErrorCode code, string serverMe
     public int Received { get; } = received;
 
     public int BlockFor { get; } = blockFor;
+
+    /// <summary>Write_timeout only: the kind of write (SIMPLE, BATCH, UNLOGGED_BATCH, COUNTER, BATCH_LOG, CAS, VIEW, CDC).</summary>
+    public string? WriteType { get; init; }
+
+    /// <summary>Read_timeout only: whether the replica asked for the data answered.</summary>
+    public bool? DataPresent { get; init; }
+}
+
+/// <summary>0x1300 / 0x1500: replicas answered with a failure (the write may or may not have been applied on others).</summary>
+public sealed class CqlServerFailureException(CqlErrorCode code, string serverMessage, CqlConsistency consistency, int received, int blockFor, int failures)
+    : CqlServerException(code, serverMessage)
+{
+    public CqlConsistency Consistency { get; } = consistency;
+
+    public int Received { get; } = received;
+
+    public int BlockFor { get; } = blockFor;
+
+    /// <summary>How many replicas failed.</summary>
+    public int Failures { get; } = failures;
+
+    /// <summary>Write_failure only: the kind of write, as in <see cref="CqlServerTimeoutException.WriteType"/>.</summary>
+    public string? WriteType { get; init; }
+
+    /// <summary>Read_failure only: whether the replica asked for the data answered.</summary>
+    public bool? DataPresent { get; init; }
+}
+
+/// <summary>0x1400: a user-defined function failed.</summary>
+public sealed class CqlFunctionFailureException(string serverMessage, string keyspace, string function, IReadOnlyList<string> argumentTypes)
+    : CqlServerException(CqlErrorCode.FunctionFailure, serverMessage)
+{
+    public string Keyspace { get; } = keyspace;
+
+    public string Function { get; } = function;
+
+    /// <summary>The CQL types of the function's arguments.</summary>
+    public IReadOnlyList<string> ArgumentTypes { get; } = argumentTypes;
 }

@@ -11,7 +11,7 @@ namespace CdcPipeline.CassandraSink.Cql;
 
 /// <summary>
 /// A session with Cassandra over one multiplexed connection, opened lazily on the first request and reopened
-/// (with backoff) by the first request after it was lost. Requests that were pending when the connection broke
+/// (with backoff) by the first request after it was lost; requests arriving meanwhile share that one attempt. Requests that were pending when the connection broke
 /// fail with <see cref="CqlConnectionException"/>; they are not retried here, since only the caller knows whether
 /// a statement is safe to repeat.
 /// </summary>
@@ -19,10 +19,12 @@ public sealed class CqlSession : IAsyncDisposable
 {
     private readonly CassandraClientSettings _settings;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly Lock _connectLock = new();
+    private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<(string? Keyspace, string Query), PreparedStatement> _prepared = new();
     private readonly ResiliencePipeline _connectPipeline;
     private CqlConnection? _connection;
+    private Task<CqlConnection>? _connecting;
     private int _nextContactPoint;
     private volatile string? _keyspace;
     private bool _disposed;
@@ -59,13 +61,13 @@ public sealed class CqlSession : IAsyncDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken = default) =>
         await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    public Task<CqlResult> ExecuteAsync(string cql, params object?[] values) =>
+    public Task<CqlResult> ExecuteAsync(string cql, params object?[]? values) =>
         ExecuteAsync(CqlStatement.Simple(cql, values));
 
-    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, params object?[] values) =>
+    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, params object?[]? values) =>
         ExecuteAsync(CqlStatement.Prepared(statement, values));
 
-    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, CqlQueryOptions? options, params object?[] values) =>
+    public Task<CqlResult> ExecuteAsync(PreparedStatement statement, CqlQueryOptions? options, params object?[]? values) =>
         ExecuteAsync(CqlStatement.Prepared(statement, values), options);
 
     /// <summary>Runs one statement: QUERY for CQL text, EXECUTE for a prepared statement (re-preparing it if the server forgot it).</summary>
@@ -89,9 +91,9 @@ public sealed class CqlSession : IAsyncDisposable
             cancellationToken);
     }
 
-    public Task<CqlRowSet> QueryAsync(string cql, params object?[] values) => QueryAsync(CqlStatement.Simple(cql, values));
+    public Task<CqlRowSet> QueryAsync(string cql, params object?[]? values) => QueryAsync(CqlStatement.Simple(cql, values));
 
-    public Task<CqlRowSet> QueryAsync(PreparedStatement statement, params object?[] values) => QueryAsync(CqlStatement.Prepared(statement, values));
+    public Task<CqlRowSet> QueryAsync(PreparedStatement statement, params object?[]? values) => QueryAsync(CqlStatement.Prepared(statement, values));
 
     /// <summary>Runs a statement that returns rows; enumerate the row set to read every page.</summary>
     public async Task<CqlRowSet> QueryAsync(CqlStatement statement, CqlQueryOptions? options = null, CancellationToken cancellationToken = default)
@@ -157,18 +159,31 @@ public sealed class CqlSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        Task<CqlConnection>? connecting;
+        lock (_connectLock)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            connecting = _connecting;
         }
 
-        _disposed = true;
-        if (_connection is { } connection)
+        // A connect in flight is cancelled and awaited; it disposes whatever it opened once it sees the session disposed.
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (connecting is not null)
+        {
+            await ((Task)connecting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (Interlocked.Exchange(ref _connection, null) is { } connection)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        _connectLock.Dispose();
+        _lifetime.Dispose();
     }
 
     private async Task SendBatchAsync(CqlConnection connection, CqlBatch batch, CqlConsistency consistency, CancellationToken cancellationToken)
@@ -236,7 +251,9 @@ public sealed class CqlSession : IAsyncDisposable
             var parameters = new CqlQueryParameters(
                 consistency,
                 SerializeValues(statement),
-                SkipMetadata: prepared is { ResultColumns.Count: > 0 },
+                // Never skip_metadata: v4 has no result metadata id, so rows of a prepared SELECT * after the table
+                // changed could not be told apart from rows shaped as prepared. The metadata each page carries is small.
+                SkipMetadata: false,
                 PageSize: options.PageSize ?? _settings.PageSize,
                 PagingState: options.PagingState,
                 SerialConsistency: options.SerialConsistency,
@@ -317,6 +334,10 @@ public sealed class CqlSession : IAsyncDisposable
         return new PreparedStatement(cql, keyspace, decoded.PreparedId!, decoded.Variables!, decoded.PartitionKeyIndexes!, decoded.Columns!);
     }
 
+    /// <summary>
+    /// Returns the open connection, or joins the one connect attempt in flight (starting it when there is none), so
+    /// concurrent callers share one backoff cycle and all see its outcome at once instead of each running their own.
+    /// </summary>
     private async Task<CqlConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _connection);
@@ -325,8 +346,8 @@ public sealed class CqlSession : IAsyncDisposable
             return current;
         }
 
-        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        Task<CqlConnection> connecting;
+        lock (_connectLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_connection is { IsOpen: true } open)
@@ -334,28 +355,55 @@ public sealed class CqlSession : IAsyncDisposable
                 return open;
             }
 
-            if (_connection is { } lost)
+            if (_connecting is null || _connecting.IsCompleted)
             {
-                CqlSessionLog.ConnectionLost(_logger, lost.Endpoint);
-                await lost.DisposeAsync().ConfigureAwait(false);
-                _connection = null;
+                _connecting = ConnectWithRetriesAsync(_connection);
             }
 
-            var connection = await _connectPipeline.ExecuteAsync(
+            connecting = _connecting;
+        }
+
+        return await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CqlConnection> ConnectWithRetriesAsync(CqlConnection? lost)
+    {
+        await Task.Yield();
+        if (lost is not null)
+        {
+            CqlSessionLog.ConnectionLost(_logger, lost.Endpoint);
+            await lost.DisposeAsync().ConfigureAwait(false);
+            Interlocked.CompareExchange(ref _connection, null, lost);
+        }
+
+        CqlConnection connection;
+        try
+        {
+            connection = await _connectPipeline.ExecuteAsync(
                 async token =>
                 {
                     var host = _settings.ContactPoints[(int)((uint)(Interlocked.Increment(ref _nextContactPoint) - 1) % _settings.ContactPoints.Count)];
                     return await CqlConnection.OpenAsync(host, _settings.Port, _settings.Username, _settings.Password, _keyspace, _settings.ConnectTimeout, token)
                         .ConfigureAwait(false);
                 },
-                cancellationToken).ConfigureAwait(false);
-            CqlSessionLog.Connected(_logger, connection.Endpoint);
-            Volatile.Write(ref _connection, connection);
-            return connection;
+                _lifetime.Token).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException exception) when (_lifetime.IsCancellationRequested)
         {
-            _connectLock.Release();
+            throw new ObjectDisposedException($"The {nameof(CqlSession)} was disposed while it was connecting.", exception);
         }
+
+        lock (_connectLock)
+        {
+            if (!_disposed)
+            {
+                CqlSessionLog.Connected(_logger, connection.Endpoint);
+                Volatile.Write(ref _connection, connection);
+                return connection;
+            }
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        throw new ObjectDisposedException($"The {nameof(CqlSession)} was disposed while it was connecting.");
     }
 }

@@ -17,15 +17,18 @@ public sealed class CqlStatement
     public IReadOnlyList<object?> Values { get; }
 
     /// <summary>CQL text; values (if any) are sent with types inferred from their .NET types.</summary>
-    public static CqlStatement Simple(string cql, params object?[] values)
+    /// <remarks>A null array (C# passes <c>null</c> as the array itself) is one null value.</remarks>
+    public static CqlStatement Simple(string cql, params object?[]? values)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cql);
-        return new CqlStatement(cql, null, values);
+        return new CqlStatement(cql, null, values ?? [null]);
     }
 
-    public static CqlStatement Prepared(PreparedStatement statement, params object?[] values)
+    /// <remarks>A null array (C# passes <c>null</c> as the array itself) is one null value for a statement with one marker, else no values.</remarks>
+    public static CqlStatement Prepared(PreparedStatement statement, params object?[]? values)
     {
         ArgumentNullException.ThrowIfNull(statement);
+        values ??= statement.Variables.Count == 1 ? [null] : [];
         if (values.Length != statement.Variables.Count)
         {
             throw new ArgumentException(

@@ -30,7 +30,7 @@ public sealed class PreparedStatement
     public IReadOnlyList<CqlColumn> ResultColumns { get; private set; }
 
     /// <summary>Binds values in the order of the <c>?</c> markers.</summary>
-    public CqlStatement Bind(params object?[] values) => CqlStatement.Prepared(this, values);
+    public CqlStatement Bind(params object?[]? values) => CqlStatement.Prepared(this, values);
 
     internal void Replace(PreparedStatement fresh)
     {

@@ -76,6 +76,24 @@ public class CassandraRegistrationTests
         Assert.Empty(host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations);
     }
 
+    [Fact]
+    public void Port_set_by_the_delegate_wins_over_the_connection_string()
+    {
+        using var host = BuildHost(
+            new() { ["ConnectionStrings:cassandra"] = "Contact Points=cass-a;Port=19042;Keyspace=from_connection_string" },
+            s =>
+            {
+                s.Port = 29042;
+                s.DisableHealthChecks = true;
+            });
+
+        var settings = host.Services.GetRequiredService<CassandraClientSettings>();
+
+        Assert.Equal(29042, settings.Port);
+        Assert.Equal(["cass-a"], settings.ContactPoints);
+        Assert.Equal("from_connection_string", settings.Keyspace);
+    }
+
     [Theory]
     [InlineData(null, "Cassandra client 'cassandra' has no contact points: set 'ConnectionStrings:cassandra'")]
     [InlineData("Contact Points=h;Port=0", "Cassandra client 'cassandra' has Port=0; it must be between 1 and 65535.")]

@@ -100,6 +100,72 @@ public class CqlServerRulesTests
     }
 
     [Fact]
+    public async Task Batch_over_50_kib_to_one_partition_key_across_two_tables_is_one_mutation_and_is_accepted()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        await cql.Session.ExecuteAsync("CREATE TABLE profiles (user_id int, id int, body text, PRIMARY KEY (user_id, id))");
+        await cql.Session.ExecuteAsync("CREATE TABLE notes (user_id int, id int, body text, PRIMARY KEY (user_id, id))");
+        var profile = await cql.Session.PrepareAsync("INSERT INTO profiles (user_id, id, body) VALUES (?, ?, ?)", Ct);
+        var note = await cql.Session.PrepareAsync("INSERT INTO notes (user_id, id, body) VALUES (?, ?, ?)", Ct);
+        var body = new string('x', 2048);
+        var batch = new CqlBatch();
+        for (var i = 0; i < 15; i++)
+        {
+            batch.Add(profile, 7, i, body);
+            batch.Add(note, 7, i, body);
+        }
+
+        await cql.Session.BatchAsync(batch, Ct);
+
+        Assert.Equal(15, cql.Server.Rows("cdc_test", "profiles").Count);
+        Assert.Equal(15, cql.Server.Rows("cdc_test", "notes").Count);
+    }
+
+    [Fact]
+    public async Task Next_page_resumes_after_the_last_returned_key_when_earlier_rows_were_deleted()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        await cql.Session.ExecuteAsync("CREATE TABLE events (stream int, seq int, v text, PRIMARY KEY (stream, seq))");
+        for (var seq = 1; seq <= 6; seq++)
+        {
+            await cql.Session.ExecuteAsync("INSERT INTO events (stream, seq, v) VALUES (1, ?, 'e')", seq);
+        }
+
+        var first = await cql.Session.QueryAsync(CqlStatement.Simple("SELECT seq FROM events WHERE stream = 1"), new CqlQueryOptions { PageSize = 2 }, Ct);
+        await cql.Session.ExecuteAsync("DELETE FROM events WHERE stream = 1 AND seq = 1");
+        var second = await first.FetchNextPageAsync(Ct);
+
+        Assert.Equal([1, 2], first.CurrentPage.Select(r => r.Get<int>(0)));
+        Assert.Equal([3, 4], second!.CurrentPage.Select(r => r.Get<int>(0)));
+        Assert.Equal([3, 4, 5, 6], (await second.ToListAsync(Ct)).Select(r => r.Get<int>(0)));
+    }
+
+    [Fact]
+    public async Task Malformed_paging_state_is_a_protocol_error()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        await cql.Session.ExecuteAsync("CREATE TABLE events (stream int, seq int, PRIMARY KEY (stream, seq))");
+
+        var error = await Assert.ThrowsAsync<CqlProtocolErrorException>(() => cql.Session.QueryAsync(
+            CqlStatement.Simple("SELECT * FROM events"), new CqlQueryOptions { PageSize = 2, PagingState = [0, 0, 0, 9] }, Ct));
+
+        Assert.StartsWith("Invalid value for the paging state", error.ServerMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unexpected_server_failure_is_answered_with_server_error()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync();
+        cql.Server.CrashOnNextRequest();
+
+        var error = await Assert.ThrowsAsync<CqlServerException>(() => cql.Session.ExecuteAsync(
+            CqlStatement.Simple("SELECT * FROM system.local"), new CqlQueryOptions { Timeout = TimeSpan.FromSeconds(10) }, Ct));
+
+        Assert.Equal(CqlErrorCode.ServerError, error.Code);
+        Assert.Equal("InvalidOperationException: injected failure inside the CQL test server", error.ServerMessage);
+    }
+
+    [Fact]
     public async Task Multi_partition_batch_over_50_kib_is_rejected_as_cassandra_does_but_a_single_partition_one_is_not()
     {
         await using var cql = await CqlServerWithSession.StartAsync();

@@ -12,6 +12,39 @@ public class CqlSessionTests
         "price decimal, ship_date date, created_at timestamp, note text)";
 
     [Fact]
+    public async Task Prepared_select_star_returns_every_column_after_the_table_changed_shape()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync("stale_meta");
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        await cql.Session.ExecuteAsync("INSERT INTO t (id, v) VALUES (1, 'one')");
+        var select = await cql.Session.PrepareAsync("SELECT * FROM t WHERE id = ?", Ct);
+        Assert.Equal(2, (await cql.Session.QueryAsync(select, 1)).Columns.Count);
+
+        await cql.Session.ExecuteAsync("DROP TABLE t");
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text, w int)");
+        await cql.Session.ExecuteAsync("INSERT INTO t (id, v, w) VALUES (1, 'one', 7)");
+        var rows = await cql.Session.QueryAsync(select, 1);
+
+        Assert.Equal(["id", "v", "w"], rows.Columns.Select(c => c.Name));
+        Assert.Equal(7, rows.CurrentPage[0].Get<int>("w"));
+    }
+
+    [Fact]
+    public async Task Executing_a_prepared_statement_with_null_options_or_a_null_argument_array_binds_as_meant()
+    {
+        await using var cql = await CqlServerWithSession.StartAsync("null_arg");
+        await cql.Session.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        await cql.Session.ExecuteAsync("INSERT INTO t (id, v) VALUES (1, 'x')");
+        var clear = await cql.Session.PrepareAsync("UPDATE t SET v = ? WHERE id = 1", Ct);
+
+        await cql.Session.ExecuteAsync(clear, (CqlQueryOptions?)null, "y");
+        Assert.Equal("y", Assert.Single(cql.Server.Rows("null_arg", "t"))["v"]);
+        await cql.Session.ExecuteAsync(clear, (object?[]?)null);
+
+        Assert.Null(Assert.Single(cql.Server.Rows("null_arg", "t"))["v"]);
+    }
+
+    [Fact]
     public async Task Connects_with_startup_and_reads_system_local()
     {
         await using var server = CqlTestServer.Start();
@@ -110,11 +143,13 @@ public class CqlSessionTests
         await cql.Session.ExecuteAsync(CreateOrders);
         var insert = await cql.Session.PrepareAsync("INSERT INTO orders (order_id, product) VALUES (?, ?)", Ct);
         await cql.Session.ExecuteAsync(insert, Guid.NewGuid(), "first");
+        var forgottenId = insert.Id;
 
-        cql.Server.ForgetPreparedStatements();
+        cql.Server.ForgetPreparedStatements(newIds: true);
         await cql.Session.ExecuteAsync(insert, Guid.NewGuid(), "second");
+        Assert.NotEqual(forgottenId, insert.Id);
         var update = await cql.Session.PrepareAsync("UPDATE orders SET quantity = ? WHERE order_id = ?", Ct);
-        cql.Server.ForgetPreparedStatements();
+        cql.Server.ForgetPreparedStatements(newIds: true);
         var third = Guid.NewGuid();
         await cql.Session.BatchAsync(new CqlBatch().Add(insert, third, "third").Add(update, 3, third), Ct);
 

@@ -19,13 +19,18 @@ internal static class PythonDriver
         return exitCode == 0 ? null : $"the DataStax Python driver is not importable by {Python} (apt-get install python3-cassandra): {error.Trim()}";
     }
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunScriptAsync(string script, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>
+    /// Runs a script; a stdout line <c>CONTROL:command</c> calls <paramref name="control"/> and the script reads its reply
+    /// from stdin, so a script can ask the test to act on the server between two driver calls.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunScriptAsync(
+        string script, IEnumerable<string> arguments, TimeSpan timeout, Func<string, string>? control = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"cql-conformance-{Guid.NewGuid():N}.py");
         await File.WriteAllTextAsync(path, script);
         try
         {
-            return await RunAsync([path, .. arguments], timeout);
+            return await RunAsync([path, .. arguments], timeout, control);
         }
         finally
         {
@@ -33,10 +38,11 @@ internal static class PythonDriver
         }
     }
 
-    private static async Task<(int, string, string)> RunAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    private static async Task<(int, string, string)> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, Func<string, string>? control = null)
     {
         var start = new ProcessStartInfo(Python)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -47,11 +53,24 @@ internal static class PythonDriver
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
-        var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout);
+        var output = new System.Text.StringBuilder();
         try
         {
+            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+            {
+                if (control is not null && line.StartsWith("CONTROL:", StringComparison.Ordinal))
+                {
+                    await process.StandardInput.WriteLineAsync(control(line["CONTROL:".Length..]).AsMemory(), deadline.Token);
+                    await process.StandardInput.FlushAsync(deadline.Token);
+                }
+                else
+                {
+                    output.AppendLine(line);
+                }
+            }
+
             await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
@@ -61,6 +80,6 @@ internal static class PythonDriver
             throw new TimeoutException($"{Python} did not finish within {timeout}; stderr: {await error}");
         }
 
-        return (process.ExitCode, await output, await error);
+        return (process.ExitCode, output.ToString(), await error);
     }
 }

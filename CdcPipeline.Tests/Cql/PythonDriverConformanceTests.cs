@@ -7,7 +7,8 @@ namespace CdcPipeline.Tests.Cql;
 
 /// <summary>
 /// Proves the test server speaks the protocol real clients speak: the DataStax Python driver connects, creates a
-/// keyspace and table, inserts through prepared statements and reads the rows back.
+/// keyspace and table, inserts through prepared statements (re-preparing after the server forgot them), pages through
+/// a query two rows at a time and reads the rows back.
 /// </summary>
 public class PythonDriverConformanceTests
 {
@@ -15,7 +16,13 @@ public class PythonDriverConformanceTests
         import json, sys, uuid, decimal, datetime
         from cassandra.cluster import Cluster
         from cassandra.auth import PlainTextAuthProvider
-        from cassandra.query import BatchStatement, BatchType
+        from cassandra.query import BatchStatement, BatchType, SimpleStatement
+
+        def control(command):
+            print('CONTROL:' + command, flush=True)
+            reply = sys.stdin.readline().strip()
+            if reply != 'done':
+                raise RuntimeError('control %s answered %r' % (command, reply))
 
         port, keyspace, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
         cluster = Cluster(['127.0.0.1'], port=port, protocol_version=4,
@@ -35,8 +42,10 @@ public class PythonDriverConformanceTests
             (uuid.UUID('00000000-0000-4000-8000-000000000001'), 'refund', -7, -42, False,
              decimal.Decimal('-0.01'), datetime.date(1969, 7, 20), datetime.datetime(1965, 1, 1, 0, 0, 0, 1000)),
         ]
-        for row in rows:
-            session.execute(insert, row)
+        session.execute(insert, rows[0])
+        # The server forgets its prepared statements (a restart): the driver gets UNPREPARED and must re-prepare.
+        control('forget-prepared')
+        session.execute(insert, rows[1])
         batch = BatchStatement(batch_type=BatchType.UNLOGGED)
         batch.add(insert, (uuid.UUID('00000000-0000-4000-8000-000000000002'), 'batched', 1, 1, True,
                            decimal.Decimal('0'), datetime.date(1970, 1, 1), datetime.datetime(1970, 1, 1)))
@@ -50,7 +59,16 @@ public class PythonDriverConformanceTests
                            'ship_date': str(r.ship_date), 'created_at': r.created_at.isoformat()})
         count = session.execute("SELECT COUNT(*) FROM %s.orders" % keyspace).one()[0]
         version = session.execute("SELECT release_version FROM system.local").one()[0]
-        print(json.dumps({'rows': result, 'count': count, 'release_version': version}))
+        session.execute("CREATE TABLE %s.events (stream int, seq int, PRIMARY KEY (stream, seq))" % keyspace)
+        insert_event = session.prepare("INSERT INTO %s.events (stream, seq) VALUES (?, ?)" % keyspace)
+        for seq in range(1, 8):
+            session.execute(insert_event, (1, seq))
+        first = session.execute(SimpleStatement("SELECT seq FROM %s.events WHERE stream = 1" % keyspace, fetch_size=2))
+        first_page = [r.seq for r in first.current_rows]
+        more = first.has_more_pages
+        paged = [r.seq for r in first]
+        print(json.dumps({'rows': result, 'count': count, 'release_version': version,
+                          'first_page': first_page, 'has_more_pages': more, 'paged': paged}))
         cluster.shutdown()
         """;
 
@@ -86,14 +104,28 @@ public class PythonDriverConformanceTests
         await using var server = CqlTestServer.Start("cdc", "s3cret");
         const string keyspace = "python_conformance";
 
+        var forgotten = 0;
         var (exitCode, output, error) = await PythonDriver.RunScriptAsync(
-            Script, [server.Port.ToString(CultureInfo.InvariantCulture), keyspace, "cdc", "s3cret"], TimeSpan.FromSeconds(90));
+            Script,
+            [server.Port.ToString(CultureInfo.InvariantCulture), keyspace, "cdc", "s3cret"],
+            TimeSpan.FromSeconds(90),
+            command =>
+            {
+                Assert.Equal("forget-prepared", command);
+                server.ForgetPreparedStatements();
+                forgotten++;
+                return "done";
+            });
 
         Assert.True(exitCode == 0, $"python exited with {exitCode}: {error}");
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         var rows = json.RootElement.GetProperty("rows");
         Assert.Equal(3, json.RootElement.GetProperty("count").GetInt64());
         Assert.Equal("4.1.5", json.RootElement.GetProperty("release_version").GetString());
+        Assert.Equal(1, forgotten);
+        Assert.Equal([1, 2], json.RootElement.GetProperty("first_page").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.True(json.RootElement.GetProperty("has_more_pages").GetBoolean());
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], json.RootElement.GetProperty("paged").EnumerateArray().Select(e => e.GetInt32()));
         AssertRow(rows[0], "9b2f1a52-3c4d-4e5f-8a9b-0c1d2e3f4a5b", "Zoë’s lamp", 3, 9007199254740993, true, "99999999.99", "2024-02-29", "2024-02-29T23:59:58.123000");
         AssertRow(rows[1], "00000000-0000-4000-8000-000000000001", "refund", -7, -42, false, "-0.01", "1969-07-20", "1965-01-01T00:00:00.001000");
         AssertRow(rows[2], "00000000-0000-4000-8000-000000000002", "batched", 1, 1, true, "0", "1970-01-01", "1970-01-01T00:00:00");

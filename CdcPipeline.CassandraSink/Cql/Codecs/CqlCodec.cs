@@ -55,7 +55,8 @@ internal static class CqlCodec
 
         if (bytes.Length == 0 && type.Code is not (CqlTypeCode.Ascii or CqlTypeCode.Varchar or CqlTypeCode.Blob or CqlTypeCode.Custom))
         {
-            return null;
+            // Spec section 6: an empty value is not null. Text and blob read it as "" and an empty array; other types have no such value.
+            throw new InvalidDataException($"it holds an empty value (0 bytes, not null), which has no {type} meaning");
         }
 
         var span = bytes.AsSpan();
@@ -335,8 +336,8 @@ internal static class CqlCodec
     private static List<object?> DecodeCollection(CqlType elementType, byte[] bytes)
     {
         var reader = new CqlReader(bytes);
-        var count = reader.ReadInt();
-        var items = new List<object?>(count);
+        var count = reader.ReadCount("collection element");
+        var items = new List<object?>(CqlReader.Capacity(count));
         for (var i = 0; i < count; i++)
         {
             items.Add(Deserialize(elementType, reader.ReadBytes()));
@@ -348,8 +349,8 @@ internal static class CqlCodec
     private static Dictionary<object, object?> DecodeMap(CqlType keyType, CqlType valueType, byte[] bytes)
     {
         var reader = new CqlReader(bytes);
-        var count = reader.ReadInt();
-        var map = new Dictionary<object, object?>(count);
+        var count = reader.ReadCount("map entry");
+        var map = new Dictionary<object, object?>(CqlReader.Capacity(count));
         for (var i = 0; i < count; i++)
         {
             var key = Deserialize(keyType, reader.ReadBytes()) ?? throw new InvalidDataException("A map key is null.");

@@ -18,8 +18,21 @@ internal static class CqlErrorDecoder
             CqlErrorCode.Unprepared => new CqlUnpreparedException(message, reader.ReadShortBytes()),
             CqlErrorCode.AlreadyExists => new CqlAlreadyExistsException(message, reader.ReadString(), reader.ReadString()),
             CqlErrorCode.Unavailable => new CqlUnavailableException(message, (CqlConsistency)reader.ReadShort(), reader.ReadInt(), reader.ReadInt()),
-            CqlErrorCode.WriteTimeout or CqlErrorCode.ReadTimeout =>
-                new CqlServerTimeoutException(code, message, (CqlConsistency)reader.ReadShort(), reader.ReadInt(), reader.ReadInt()),
+            CqlErrorCode.WriteTimeout =>
+                new CqlServerTimeoutException(code, message, (CqlConsistency)reader.ReadShort(), reader.ReadInt(), reader.ReadInt()) { WriteType = reader.ReadString() },
+            CqlErrorCode.ReadTimeout =>
+                new CqlServerTimeoutException(code, message, (CqlConsistency)reader.ReadShort(), reader.ReadInt(), reader.ReadInt()) { DataPresent = reader.ReadByte() != 0 },
+            CqlErrorCode.ReadFailure =>
+                new CqlServerFailureException(code, message, (CqlConsistency)reader.ReadShort(), reader.ReadInt(), reader.ReadInt(), reader.ReadInt())
+                {
+                    DataPresent = reader.ReadByte() != 0,
+                },
+            CqlErrorCode.WriteFailure =>
+                new CqlServerFailureException(code, message, (CqlConsistency)reader.ReadShort(), reader.ReadInt(), reader.ReadInt(), reader.ReadInt())
+                {
+                    WriteType = reader.ReadString(),
+                },
+            CqlErrorCode.FunctionFailure => new CqlFunctionFailureException(message, reader.ReadString(), reader.ReadString(), reader.ReadStringList()),
             _ => new CqlServerException(code, message),
         };
     }

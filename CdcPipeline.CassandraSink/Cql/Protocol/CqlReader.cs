@@ -18,6 +18,16 @@ internal sealed class CqlReader(byte[] body)
 
     public int ReadInt() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
 
+    /// <summary>Reads an [int] count of following items; a negative one is malformed.</summary>
+    public int ReadCount(string what)
+    {
+        var count = ReadInt();
+        return count >= 0 ? count : throw new InvalidDataException($"The {what} count {count} is negative.");
+    }
+
+    /// <summary>A list capacity for a count read from the peer: never pre-allocate more than a sane amount on its word.</summary>
+    public static int Capacity(int count) => Math.Min(count, 1024);
+
     public long ReadLong() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
 
     public string ReadString() => Encoding.UTF8.GetString(Take(ReadShort()));

@@ -42,14 +42,14 @@ internal static class CqlResultDecoder
             throw new InvalidDataException($"The server sent {metadata.ColumnCount} columns without metadata and none is known for this statement.");
         }
 
-        var rowCount = reader.ReadInt();
-        var rows = new List<CqlRow>(rowCount);
+        var rowCount = reader.ReadCount("row");
+        var rows = new List<CqlRow>(CqlReader.Capacity(rowCount));
         for (var r = 0; r < rowCount; r++)
         {
             var values = new object?[columns.Count];
             for (var c = 0; c < columns.Count; c++)
             {
-                values[c] = CqlCodec.Deserialize(columns[c].Type, reader.ReadBytes());
+                values[c] = DecodeValue(columns[c], reader.ReadBytes(), r);
             }
 
             rows.Add(new CqlRow(columns, values));
@@ -58,13 +58,25 @@ internal static class CqlResultDecoder
         return new Decoded(CqlResultKind.Rows, columns, rows, metadata.PagingState);
     }
 
+    private static object? DecodeValue(CqlColumn column, byte[]? bytes, int row)
+    {
+        try
+        {
+            return CqlCodec.Deserialize(column.Type, bytes);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or ArgumentException or OverflowException)
+        {
+            throw new CqlException($"Cannot read column '{column.Name}' ({column.Type}) of row {row + 1} from {column.Keyspace}.{column.Table}: {exception.Message}.", exception);
+        }
+    }
+
     private static Decoded DecodePrepared(CqlReader reader)
     {
         var id = reader.ReadShortBytes();
         var flags = reader.ReadInt();
         var count = reader.ReadInt();
-        var pkCount = reader.ReadInt();
-        var pkIndexes = new List<int>(pkCount);
+        var pkCount = reader.ReadCount("partition key index");
+        var pkIndexes = new List<int>(CqlReader.Capacity(pkCount));
         for (var i = 0; i < pkCount; i++)
         {
             pkIndexes.Add(reader.ReadShort());

@@ -10,7 +10,7 @@ internal sealed record CqlRowsMetadata(IReadOnlyList<CqlColumn> Columns, int Col
     public static CqlRowsMetadata Read(CqlReader reader)
     {
         var flags = reader.ReadInt();
-        var count = reader.ReadInt();
+        var count = reader.ReadCount("column");
         var pagingState = (flags & HasMorePagesFlag) != 0 ? reader.ReadBytes() : null;
         if ((flags & NoMetadataFlag) != 0)
         {
@@ -30,7 +30,7 @@ internal sealed record CqlRowsMetadata(IReadOnlyList<CqlColumn> Columns, int Col
             table = reader.ReadString();
         }
 
-        var columns = new List<CqlColumn>(count);
+        var columns = new List<CqlColumn>(CqlReader.Capacity(count));
         for (var i = 0; i < count; i++)
         {
             var columnKeyspace = keyspace ?? reader.ReadString();

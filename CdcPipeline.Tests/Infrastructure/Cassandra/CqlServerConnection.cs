@@ -70,11 +70,16 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         {
             while (!_closing.IsCancellationRequested)
             {
+                await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
                 var frame = await CqlFrame.ReadAsync(_stream, _closing.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     return;
                 }
+
+                // A frame read just as the server stalled is held too, and nothing after it is read.
+                _server.CountFrameRead();
+                await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
 
                 if ((frame.Version & 0x7F) != CqlFrame.ProtocolVersion)
                 {
@@ -131,8 +136,14 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         {
             (opcode, body) = (CqlOpcode.Error, CqlServerException.Protocol($"Invalid message: {exception.Message}").ToErrorBody());
         }
+        catch (Exception exception)
+        {
+            // Like a Cassandra node, every request gets an answer: an unexpected failure is a Server_error.
+            (opcode, body) = (CqlOpcode.Error, new CqlServerException(CqlErrorCode.ServerError, $"{exception.GetType().Name}: {exception.Message}").ToErrorBody());
+        }
 
-        if (_ready && _server.ResponseDelay is { } delay && delay > TimeSpan.Zero)
+        if (_ready && frame.Opcode is CqlOpcode.Query or CqlOpcode.Prepare or CqlOpcode.Execute or CqlOpcode.Batch
+            && _server.ResponseDelay is { } delay && delay > TimeSpan.Zero)
         {
             try
             {
@@ -146,7 +157,12 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
         try
         {
+            await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
             await WriteAsync(frame.Stream, opcode, body).ConfigureAwait(false);
+            if (frame.Opcode == CqlOpcode.Options)
+            {
+                _server.CountOptionsAnswered();
+            }
         }
         catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -156,6 +172,11 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
     private (CqlOpcode Opcode, byte[] Body) Handle(CqlFrame frame)
     {
+        if (_ready)
+        {
+            _server.ThrowIfCrashRequested();
+        }
+
         var reader = new CqlReader(frame.Body);
         switch (frame.Opcode)
         {
@@ -325,7 +346,8 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
     private async Task WriteAsync(short stream, CqlOpcode opcode, byte[] body)
     {
-        var bytes = new CqlFrame(CqlFrame.ResponseBit | CqlFrame.ProtocolVersion, 0, stream, opcode, body).ToBytes();
+        var flags = _ready && _server.TakeMalformedPrefix() ? CqlFrame.TracingFlag : (byte)0;
+        var bytes = new CqlFrame(CqlFrame.ResponseBit | CqlFrame.ProtocolVersion, flags, stream, opcode, body).ToBytes();
         await _writeLock.WaitAsync(_closing.Token).ConfigureAwait(false);
         try
         {

@@ -260,6 +260,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
     private void VerifyBatchSize(IReadOnlyList<(CqlModificationStatement Statement, CqlRequestContext Context)> statements)
     {
         const int FailThresholdBytes = 50 * 1024;
+        // A mutation is one keyspace and partition key, whatever tables it spans: that is what the exemption counts.
         var partitions = new HashSet<string>(StringComparer.Ordinal);
         var counted = new HashSet<object>(ReferenceEqualityComparer.Instance);
         long size = 0;
@@ -274,7 +275,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                 _ => [],
             };
             var (partitionKey, _) = PrimaryKey(schema, keyConditions, context, requireClustering: false);
-            partitions.Add($"{schema.Keyspace}.{schema.Name}:{string.Join(':', partitionKey.Select(Convert.ToHexString))}");
+            partitions.Add($"{schema.Keyspace}:{string.Join(':', partitionKey.Select(Convert.ToHexString))}");
             if (counted.Add(context))
             {
                 size += context.Values.Sum(v => (long)(v.Bytes?.Length ?? 0));
@@ -492,19 +493,29 @@ internal sealed class CqlStatementExecutor(CqlStore store)
         }
 
         var (columns, projection) = SelectedColumns(select, schema);
+        byte[]? nextState = null;
+        if (!select.Count)
+        {
+            var paging = new CqlPagingPosition(schema, reversed: select.OrderBy is { } order && order.Descending != schema.ClusteringDescending[0]);
+            if (context.PagingState is { } state)
+            {
+                var after = paging.Decode(state);
+                rows = [.. rows.SkipWhile(row => paging.CompareTo(row, after) <= 0)];
+            }
+
+            if (context.PageSize > 0 && rows.Count > context.PageSize)
+            {
+                rows = [.. rows.Take(context.PageSize)];
+                nextState = paging.Encode(rows[^1]);
+            }
+        }
+
         List<byte[]?[]> output = select.Count
             ? [[BigEndian(rows.Count)]]
             : [.. rows.Select(row => projection.Select(p => p.WriteTime
                 ? row.WriteTimes[p.Index] is { } written ? BigEndian(written) : null
                 : row.Values[p.Index]).ToArray())];
-        var offset = context.PagingState is { Length: 4 } state ? BinaryPrimitives.ReadInt32BigEndian(state) : 0;
-        var page = context.PageSize > 0 ? output.Skip(offset).Take(context.PageSize).ToList() : output.Skip(offset).ToList();
-        byte[]? nextState = null;
-        if (context.PageSize > 0 && offset + page.Count < output.Count)
-        {
-            nextState = new byte[4];
-            BinaryPrimitives.WriteInt32BigEndian(nextState, offset + page.Count);
-        }
+        var page = output;
 
         var writer = new CqlWriter();
         writer.WriteInt((int)CqlResultKind.Rows);
@@ -576,7 +587,8 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                     return (null, true);
                 }
 
-                if (value.Bytes is { } bytes)
+                // Cassandra accepts an empty value (not null) for any type, as older clients wrote it.
+                if (value.Bytes is { Length: > 0 } bytes)
                 {
                     try
                     {

@@ -24,7 +24,13 @@ public sealed class CqlTestServer : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private int _dropRequests;
     private int _acceptedConnections;
+    private long _framesRead;
+    private long _optionsAnswered;
+    private int _malformedPrefixes;
+    private int _crashRequests;
+    private int _preparedGeneration;
     private long _responseDelayTicks;
+    private TaskCompletionSource _resumed = CompletedGate();
 
     private CqlTestServer(string? username, string? password)
     {
@@ -71,7 +77,59 @@ public sealed class CqlTestServer : IAsyncDisposable
     public void DropNextRequests(int count = 1) => Interlocked.Exchange(ref _dropRequests, count);
 
     /// <summary>Forgets every prepared statement, as a restarted node does: the next EXECUTE gets UNPREPARED.</summary>
-    public void ForgetPreparedStatements() => _prepared.Clear();
+    /// <param name="newIds">
+    /// Hand out different ids from now on, as a node upgraded to a version that hashes statements differently does
+    /// (a restarted node of the same version gives the same ids again: MD5 of keyspace and query text).
+    /// A client must then take the id of its re-PREPARE, not keep the old one.
+    /// </param>
+    public void ForgetPreparedStatements(bool newIds = false)
+    {
+        if (newIds)
+        {
+            Interlocked.Increment(ref _preparedGeneration);
+        }
+
+        _prepared.Clear();
+    }
+
+    /// <summary>
+    /// Simulates a hung node: connections stay accepted, but no further request is read or answered until
+    /// <see cref="ResumeConnections"/> (new connections are accepted and then ignored the same way).
+    /// </summary>
+    public void StallConnections()
+    {
+        lock (_connections)
+        {
+            if (_resumed.Task.IsCompleted)
+            {
+                _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Ends <see cref="StallConnections"/>: stalled connections read and answer again.</summary>
+    public void ResumeConnections()
+    {
+        lock (_connections)
+        {
+            _resumed.TrySetResult();
+        }
+    }
+
+    /// <summary>The next response claims a tracing id (flag 0x02) it does not carry, as a broken proxy might send.</summary>
+    public void SendMalformedPrefixOnNextResponse() => Interlocked.Exchange(ref _malformedPrefixes, 1);
+
+    /// <summary>The next request fails inside the server with an unexpected exception (a bug, not a CQL error).</summary>
+    public void CrashOnNextRequest() => Interlocked.Exchange(ref _crashRequests, 1);
+
+    /// <summary>OPTIONS requests answered (handshakes and heartbeats) since the start.</summary>
+    public long OptionsAnswered => Interlocked.Read(ref _optionsAnswered);
+
+    /// <summary>Request frames read from clients since the start.</summary>
+    public long FramesRead => Interlocked.Read(ref _framesRead);
+
+    /// <summary>Connections currently open on the server side.</summary>
+    public int OpenConnections => _connections.Count;
 
     /// <summary>Holds each response to a QUERY / PREPARE / EXECUTE / BATCH this long (zero to stop).</summary>
     public void DelayResponses(TimeSpan delay) => Interlocked.Exchange(ref _responseDelayTicks, delay.Ticks);
@@ -137,13 +195,35 @@ public sealed class CqlTestServer : IAsyncDisposable
         }
     }
 
+    internal void ThrowIfCrashRequested()
+    {
+        if (Interlocked.Exchange(ref _crashRequests, 0) == 1)
+        {
+            throw new InvalidOperationException("injected failure inside the CQL test server");
+        }
+    }
+
+    internal bool TakeMalformedPrefix() => Interlocked.Exchange(ref _malformedPrefixes, 0) == 1;
+
+    internal void CountOptionsAnswered() => Interlocked.Increment(ref _optionsAnswered);
+
+    internal void CountFrameRead() => Interlocked.Increment(ref _framesRead);
+
+    internal Task WaitWhileStalledAsync(CancellationToken cancellationToken)
+    {
+        lock (_connections)
+        {
+            return _resumed.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     internal void Forget(CqlServerConnection connection) => _connections.TryRemove(connection, out _);
 
     internal byte[] Prepare(string query, string? keyspace)
     {
         var statement = CqlParser.Parse(query);
         var (variables, pkIndexes, resultColumns) = Executor.Describe(statement, keyspace);
-        var id = MD5.HashData(Encoding.UTF8.GetBytes((keyspace ?? string.Empty) + "\0" + query));
+        var id = MD5.HashData(Encoding.UTF8.GetBytes($"{Volatile.Read(ref _preparedGeneration)}\0{keyspace}\0{query}"));
         _prepared[Convert.ToHexString(id)] = new CqlPreparedEntry(id, query, keyspace, statement, resultColumns.Count > 0);
 
         var writer = new CqlWriter();
@@ -180,6 +260,13 @@ public sealed class CqlTestServer : IAsyncDisposable
                 $"Prepared query with ID {Convert.ToHexString(id).ToLowerInvariant()} not found (either the query was not prepared on this host " +
                 "(maybe the host has been restarted?) or you have prepared too many queries and it has been evicted from the internal cache)",
                 writer => writer.WriteShortBytes(id));
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
 
     private void Listen(int port)
     {

@@ -13,6 +13,8 @@ internal static class CqlValueComparer
     {
         switch (type.Code)
         {
+            case not (CqlTypeCode.Ascii or CqlTypeCode.Varchar or CqlTypeCode.Blob) when left.Length == 0 || right.Length == 0:
+                return left.Length.CompareTo(right.Length);
             case CqlTypeCode.Int or CqlTypeCode.Bigint or CqlTypeCode.Smallint or CqlTypeCode.Tinyint or CqlTypeCode.Timestamp or CqlTypeCode.Counter
                 or CqlTypeCode.Decimal or CqlTypeCode.Varint or CqlTypeCode.Double or CqlTypeCode.Float or CqlTypeCode.Time:
                 var a = CqlCodec.Deserialize(type, left);
