@@ -1,16 +1,21 @@
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Registers Kafka producers and consumers from a connection name, in the shape of Aspire.Confluent.Kafka
-/// (which is not available here): settings from configuration, validation, health check and tracing.
+/// (which is not available here): settings from configuration, validation, health check, tracing and metrics.
 /// </summary>
 public static class AspireKafkaExtensions
 {
+    /// <summary>
+    /// Registers a singleton <see cref="IProducer{TKey,TValue}"/> that traces (<c>publish {topic}</c> spans, W3C trace
+    /// context in the message headers) and counts what it sends, plus a health check of its cluster.
+    /// </summary>
     public static void AddKafkaProducer<TKey, TValue>(
         this IHostApplicationBuilder builder,
         string connectionName,
@@ -20,28 +25,27 @@ public static class AspireKafkaExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
 
-        var section = builder.Configuration.GetSection(KafkaSettingsBinder.ProducerSection);
+        const string section = KafkaSettingsBinder.ProducerSection;
         var settings = new KafkaProducerSettings();
-        section.Bind(settings);
-        KafkaSettingsBinder.BindClientConfig(section, settings.Config);
-        if (builder.Configuration.GetConnectionString(connectionName) is { } connectionString)
-        {
-            settings.ConnectionString = connectionString;
-        }
-
-        configureSettings?.Invoke(settings);
-        KafkaSettingsBinder.ApplyConnectionString(settings.ConnectionString, settings.Config);
-        KafkaSettingsBinder.Validate(settings.Config, connectionName, KafkaSettingsBinder.ProducerSection);
+        KafkaSettingsBinder.Bind(
+            builder.Configuration, section, connectionName, settings, settings.Config,
+            s => s.ConnectionString, (s, value) => s.ConnectionString = value, configureSettings);
+        KafkaSettingsBinder.ValidateConnection(settings.Config, connectionName, section, "producer");
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<IProducer<TKey, TValue>>(services =>
+            BuildProducer(services, settings.Config, !settings.DisableTracing, !settings.DisableMetrics, connectionName, section, configureBuilder));
+
+        if (!settings.DisableHealthChecks)
         {
-            var producerBuilder = new ProducerBuilder<TKey, TValue>(settings.Config);
-            configureBuilder?.Invoke(services, producerBuilder);
-            return producerBuilder.Build();
-        });
+            builder.AddKafkaHealthCheck($"kafka-producer-{connectionName}", settings.Config);
+        }
     }
 
+    /// <summary>
+    /// Registers a singleton <see cref="IConsumer{TKey,TValue}"/> that counts what it consumes and reports consumer lag
+    /// per partition from librdkafka statistics, plus a health check of its cluster. A consumer group is required.
+    /// </summary>
     public static void AddKafkaConsumer<TKey, TValue>(
         this IHostApplicationBuilder builder,
         string connectionName,
@@ -51,25 +55,77 @@ public static class AspireKafkaExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
 
-        var section = builder.Configuration.GetSection(KafkaSettingsBinder.ConsumerSection);
+        const string section = KafkaSettingsBinder.ConsumerSection;
         var settings = new KafkaConsumerSettings();
-        section.Bind(settings);
-        KafkaSettingsBinder.BindClientConfig(section, settings.Config);
-        if (builder.Configuration.GetConnectionString(connectionName) is { } connectionString)
+        KafkaSettingsBinder.Bind(
+            builder.Configuration, section, connectionName, settings, settings.Config,
+            s => s.ConnectionString, (s, value) => s.ConnectionString = value, configureSettings);
+        if (!settings.DisableMetrics)
         {
-            settings.ConnectionString = connectionString;
+            // Lag comes from librdkafka's statistics: without an interval there would be none.
+            settings.Config.StatisticsIntervalMs ??= KafkaConsumerSettings.DefaultStatisticsIntervalMs;
         }
 
-        configureSettings?.Invoke(settings);
-        KafkaSettingsBinder.ApplyConnectionString(settings.ConnectionString, settings.Config);
-        KafkaSettingsBinder.Validate(settings.Config, connectionName, KafkaSettingsBinder.ConsumerSection);
+        KafkaSettingsBinder.ValidateConsumer(settings.Config, connectionName, section);
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<IConsumer<TKey, TValue>>(services =>
         {
-            var consumerBuilder = new ConsumerBuilder<TKey, TValue>(settings.Config);
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category);
+            var consumerBuilder = new InstrumentedConsumerBuilder<TKey, TValue>(settings, logger);
             configureBuilder?.Invoke(services, consumerBuilder);
-            return consumerBuilder.Build();
+            try
+            {
+                return consumerBuilder.Build();
+            }
+            catch (Exception e) when (e is ArgumentException or KafkaException or InvalidCastException or FormatException)
+            {
+                throw KafkaSettingsBinder.InvalidConfig("consumer", connectionName, section, e);
+            }
         });
+
+        if (!settings.DisableHealthChecks)
+        {
+            builder.AddKafkaHealthCheck($"kafka-consumer-{connectionName}", settings.Config);
+        }
+    }
+
+    internal static IProducer<TKey, TValue> BuildProducer<TKey, TValue>(
+        IServiceProvider services,
+        ProducerConfig config,
+        bool tracing,
+        bool metrics,
+        string connectionName,
+        string section,
+        Action<IServiceProvider, ProducerBuilder<TKey, TValue>>? configureBuilder)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category);
+        var producerBuilder = new InstrumentedProducerBuilder<TKey, TValue>(config, tracing, metrics, logger);
+        configureBuilder?.Invoke(services, producerBuilder);
+        try
+        {
+            return producerBuilder.Build();
+        }
+        catch (Exception e) when (e is ArgumentException or KafkaException or InvalidCastException or FormatException)
+        {
+            throw KafkaSettingsBinder.InvalidConfig("producer", connectionName, section, e);
+        }
+    }
+
+    /// <summary>One health check per name: a second client on the same connection shares the first one's check.</summary>
+    internal static void AddKafkaHealthCheck(this IHostApplicationBuilder builder, string name, ClientConfig config)
+    {
+        if (builder.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(KafkaHealthCheck)))
+        {
+            return;
+        }
+
+        var snapshot = config.ToArray();
+        builder.Services.AddKeyedSingleton(name, (_, _) => new KafkaHealthCheck(snapshot));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            name,
+            services => services.GetRequiredKeyedService<KafkaHealthCheck>(name),
+            failureStatus: HealthStatus.Unhealthy,
+            tags: ["kafka"]));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Confluent.Kafka;
 
 namespace CdcPipeline.ServiceDefaults.Kafka;
@@ -12,21 +13,81 @@ public static class KafkaActivities
     /// </summary>
     public static Activity? StartProcess<TKey, TValue>(ConsumeResult<TKey, TValue> result, string? consumerGroup)
     {
+        ArgumentNullException.ThrowIfNull(result);
         var parent = KafkaTraceContext.Extract(result.Message?.Headers);
         var activity = KafkaTelemetry.ActivitySource.StartActivity($"process {result.Topic}", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("messaging.system", "kafka");
+            activity.SetTag(KafkaTelemetry.SystemTag, KafkaTelemetry.System);
+            activity.SetTag("messaging.operation.name", "process");
             activity.SetTag("messaging.operation.type", "process");
-            activity.SetTag("messaging.destination.name", result.Topic);
-            activity.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag(KafkaTelemetry.DestinationTag, result.Topic);
+            activity.SetTag(KafkaTelemetry.PartitionTag, result.Partition.Value.ToString(CultureInfo.InvariantCulture));
             activity.SetTag("messaging.kafka.offset", result.Offset.Value);
             if (consumerGroup is not null)
             {
-                activity.SetTag("messaging.consumer.group.name", consumerGroup);
+                activity.SetTag(KafkaTelemetry.GroupTag, consumerGroup);
+            }
+
+            if (result.Message is { Key: string key })
+            {
+                activity.SetTag("messaging.kafka.message.key", key);
             }
         }
 
         return activity;
+    }
+
+    /// <summary>
+    /// Starts the producer-side <c>publish {topic}</c> span and writes its trace context (or the ambient one,
+    /// when nobody listens) into <paramref name="headers"/>.
+    /// </summary>
+    internal static Activity? StartPublish(string topic, int? partition, object? key, Headers headers)
+    {
+        var activity = KafkaTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(KafkaTelemetry.SystemTag, KafkaTelemetry.System);
+            activity.SetTag("messaging.operation.name", "publish");
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag(KafkaTelemetry.DestinationTag, topic);
+            if (partition is { } p)
+            {
+                activity.SetTag(KafkaTelemetry.PartitionTag, p.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (key is string text)
+            {
+                activity.SetTag("messaging.kafka.message.key", text);
+            }
+        }
+
+        if ((activity ?? Activity.Current) is { } context)
+        {
+            KafkaTraceContext.Inject(context, headers);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Records where the broker stored the message, or why it did not.</summary>
+    internal static void Complete(Activity? activity, TopicPartitionOffset? stored, Error? error)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        if (stored is not null)
+        {
+            activity.SetTag(KafkaTelemetry.PartitionTag, stored.Partition.Value.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag("messaging.kafka.offset", stored.Offset.Value);
+        }
+
+        if (error is { IsError: true })
+        {
+            activity.SetTag(KafkaTelemetry.ErrorTypeTag, error.Code.ToString());
+            activity.SetStatus(ActivityStatusCode.Error, error.Reason);
+        }
     }
 }

@@ -8,15 +8,21 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// </summary>
 public sealed class KafkaConsumerSettings
 {
+    /// <summary><c>statistics.interval.ms</c> when metrics are on and none is configured: the lag gauge's refresh.</summary>
+    public const int DefaultStatisticsIntervalMs = 5000;
+
     /// <summary>The bootstrap servers, comma separated (the connection string of resource <c>kafka</c>).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>librdkafka properties, bound from the <c>Config</c> sub-section by their librdkafka names.</summary>
     public ConsumerConfig Config { get; } = new();
 
+    /// <summary>No health check <c>kafka-consumer-{name}</c>.</summary>
     public bool DisableHealthChecks { get; set; }
 
+    /// <summary>Kept for the Aspire shape: consumer spans are started by the service with <c>KafkaActivities.StartProcess</c>.</summary>
     public bool DisableTracing { get; set; }
 
+    /// <summary>No consumed / error counters and no lag gauge (and no default statistics interval).</summary>
     public bool DisableMetrics { get; set; }
 }

@@ -14,9 +14,12 @@ public sealed class KafkaProducerSettings
     /// <summary>librdkafka properties, bound from the <c>Config</c> sub-section by their librdkafka names.</summary>
     public ProducerConfig Config { get; } = new();
 
+    /// <summary>No health check <c>kafka-producer-{name}</c>.</summary>
     public bool DisableHealthChecks { get; set; }
 
+    /// <summary>No <c>publish</c> spans; the ambient trace context is still written into the headers.</summary>
     public bool DisableTracing { get; set; }
 
+    /// <summary>No produced / failed counters.</summary>
     public bool DisableMetrics { get; set; }
 }

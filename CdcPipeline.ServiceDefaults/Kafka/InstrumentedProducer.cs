@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace CdcPipeline.ServiceDefaults.Kafka;
+
+/// <summary>
+/// The producer services get from <c>AddKafkaProducer</c>: every produce starts a <c>publish {topic}</c> span whose
+/// W3C trace context travels in the message headers, and is counted as produced or failed.
+/// </summary>
+internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue> inner, bool tracing, bool metrics)
+    : IProducer<TKey, TValue>
+{
+    public Handle Handle => inner.Handle;
+
+    public string Name => inner.Name;
+
+    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+    {
+        using var activity = Start(topic, null, message);
+        try
+        {
+            var result = await inner.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
+            return result;
+        }
+        catch (ProduceException<TKey, TValue> e)
+        {
+            Delivered(activity, topic, null, e.Error);
+            throw;
+        }
+    }
+
+    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+    {
+        using var activity = Start(topicPartition.Topic, topicPartition.Partition, message);
+        try
+        {
+            var result = await inner.ProduceAsync(topicPartition, message, cancellationToken).ConfigureAwait(false);
+            Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
+            return result;
+        }
+        catch (ProduceException<TKey, TValue> e)
+        {
+            Delivered(activity, topicPartition.Topic, null, e.Error);
+            throw;
+        }
+    }
+
+    public void Produce(string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null) =>
+        Produce(topic, null, message, deliveryHandler, (m, handler) => inner.Produce(topic, m, handler));
+
+    public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null) =>
+        Produce(topicPartition.Topic, topicPartition.Partition, message, deliveryHandler, (m, handler) => inner.Produce(topicPartition, m, handler));
+
+    private void Produce(
+        string topic,
+        Partition? partition,
+        Message<TKey, TValue> message,
+        Action<DeliveryReport<TKey, TValue>>? deliveryHandler,
+        Action<Message<TKey, TValue>, Action<DeliveryReport<TKey, TValue>>> produce)
+    {
+        var previous = Activity.Current;
+        var activity = Start(topic, partition, message);
+        // The span ends on librdkafka's delivery thread; the caller's thread goes on with its own context.
+        Activity.Current = previous;
+        try
+        {
+            produce(message, report =>
+            {
+                Delivered(activity, topic, report.TopicPartitionOffset, report.Error);
+                var current = Activity.Current;
+                activity?.Stop();
+                Activity.Current = current;
+                deliveryHandler?.Invoke(report);
+            });
+        }
+        catch (ProduceException<TKey, TValue> e)
+        {
+            Delivered(activity, topic, null, e.Error);
+            activity?.Stop();
+            throw;
+        }
+    }
+
+    private Activity? Start(string topic, Partition? partition, Message<TKey, TValue> message)
+    {
+        if (!tracing)
+        {
+            return null;
+        }
+
+        message.Headers ??= [];
+        return KafkaActivities.StartPublish(topic, partition?.Value, message.Key, message.Headers);
+    }
+
+    private void Delivered(Activity? activity, string topic, TopicPartitionOffset? stored, Error? error)
+    {
+        KafkaActivities.Complete(activity, error is { IsError: true } ? null : stored, error);
+        if (!metrics)
+        {
+            return;
+        }
+
+        var destination = new KeyValuePair<string, object?>(KafkaTelemetry.DestinationTag, topic);
+        var system = new KeyValuePair<string, object?>(KafkaTelemetry.SystemTag, KafkaTelemetry.System);
+        if (error is { IsError: true })
+        {
+            KafkaTelemetry.ProduceFailures.Add(1, system, destination, new(KafkaTelemetry.ErrorTypeTag, error.Code.ToString()));
+        }
+        else
+        {
+            KafkaTelemetry.MessagesProduced.Add(1, system, destination);
+        }
+    }
+
+    public int AddBrokers(string brokers) => inner.AddBrokers(brokers);
+
+    public void SetSaslCredentials(string username, string password) => inner.SetSaslCredentials(username, password);
+
+    public int Poll(TimeSpan timeout) => inner.Poll(timeout);
+
+    public int Flush(TimeSpan timeout) => inner.Flush(timeout);
+
+    public void Flush(CancellationToken cancellationToken = default) => inner.Flush(cancellationToken);
+
+    public void InitTransactions(TimeSpan timeout) => inner.InitTransactions(timeout);
+
+    public void BeginTransaction() => inner.BeginTransaction();
+
+    public void CommitTransaction(TimeSpan timeout) => inner.CommitTransaction(timeout);
+
+    public void CommitTransaction() => inner.CommitTransaction();
+
+    public void AbortTransaction(TimeSpan timeout) => inner.AbortTransaction(timeout);
+
+    public void AbortTransaction() => inner.AbortTransaction();
+
+    public void SendOffsetsToTransaction(IEnumerable<TopicPartitionOffset> offsets, IConsumerGroupMetadata groupMetadata, TimeSpan timeout) =>
+        inner.SendOffsetsToTransaction(offsets, groupMetadata, timeout);
+
+    public void Dispose() => inner.Dispose();
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+
+namespace CdcPipeline.ServiceDefaults.Kafka;
+
+/// <summary>
+/// Sets aside a message that cannot be processed: its original key, value and headers go to
+/// <c>{topic}{suffix}</c> (default <c>.dlq</c>) with <see cref="KafkaDeadLetterHeaders"/> naming the reason and the
+/// origin. <see cref="PublishAsync"/> returns only once the cluster has the dead letter, so the caller may then
+/// commit the original's offset.
+/// </summary>
+public sealed class KafkaDeadLetterPublisher : IDisposable
+{
+    private readonly IProducer<byte[]?, byte[]?> producer;
+    private readonly string topicSuffix;
+
+    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix)
+    {
+        this.producer = producer;
+        this.topicSuffix = topicSuffix;
+    }
+
+    /// <summary>The dead-letter topic of <paramref name="originTopic"/>.</summary>
+    public string DeadLetterTopic(string originTopic) => originTopic + topicSuffix;
+
+    /// <exception cref="KafkaDeadLetterException">The cluster did not acknowledge the dead letter.</exception>
+    public async Task<TopicPartitionOffset> PublishAsync(
+        ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+
+        var topic = DeadLetterTopic(origin.Topic);
+        var message = new Message<byte[]?, byte[]?>
+        {
+            Key = origin.Message?.Key,
+            Value = origin.Message?.Value,
+            Headers = Headers(origin, reason, error),
+        };
+
+        try
+        {
+            var delivered = await producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            KafkaTelemetry.MessagesDeadLettered.Add(
+                1,
+                new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
+                new(KafkaTelemetry.DestinationTag, origin.Topic));
+            return delivered.TopicPartitionOffset;
+        }
+        catch (ProduceException<byte[]?, byte[]?> e)
+        {
+            throw new KafkaDeadLetterException(
+                $"Could not dead-letter {origin.TopicPartitionOffset} to '{topic}' ({reason}): {e.Error.Reason}", e);
+        }
+    }
+
+    private static Headers Headers(ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error)
+    {
+        var headers = new Headers();
+        foreach (var header in origin.Message?.Headers ?? [])
+        {
+            // A dead letter dead-lettered again describes its latest failure only.
+            if (!header.Key.StartsWith(KafkaDeadLetterHeaders.Prefix, StringComparison.Ordinal))
+            {
+                headers.Add(header.Key, header.GetValueBytes());
+            }
+        }
+
+        Add(headers, KafkaDeadLetterHeaders.Reason, reason);
+        if (error is not null)
+        {
+            Add(headers, KafkaDeadLetterHeaders.Error, $"{error.GetType().FullName}: {error.Message}");
+        }
+
+        Add(headers, KafkaDeadLetterHeaders.OriginTopic, origin.Topic);
+        Add(headers, KafkaDeadLetterHeaders.OriginPartition, origin.Partition.Value.ToString(CultureInfo.InvariantCulture));
+        Add(headers, KafkaDeadLetterHeaders.OriginOffset, origin.Offset.Value.ToString(CultureInfo.InvariantCulture));
+        Add(headers, KafkaDeadLetterHeaders.Timestamp, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        return headers;
+    }
+
+    private static void Add(Headers headers, string name, string value) => headers.Add(name, Encoding.UTF8.GetBytes(value));
+
+    public void Dispose()
+    {
+        producer.Flush(TimeSpan.FromSeconds(10));
+        producer.Dispose();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Runtime.InteropServices;
+
+namespace CdcPipeline.Tests.Infrastructure.Kafka;
+
+/// <summary>
+/// P/Invoke into the librdkafka that Confluent.Kafka has already loaded into this process. The package's
+/// default <c>librdkafka.so</c> needs <c>libsasl2.so.3</c>, absent on Debian, so Confluent.Kafka may have
+/// fallen back to another build: the import resolver points at whichever file is mapped in the process.
+/// </summary>
+internal static class LibRdKafka
+{
+    private const string Library = "librdkafka";
+
+    /// <summary>rd_kafka_type_t RD_KAFKA_PRODUCER.</summary>
+    public const int ProducerType = 0;
+
+    private static readonly Lock Gate = new();
+    private static bool resolverInstalled;
+
+    /// <summary>Loads librdkafka through Confluent.Kafka and routes this assembly's imports to it.</summary>
+    public static void EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (resolverInstalled)
+            {
+                return;
+            }
+
+            Confluent.Kafka.Library.Load();
+            var path = FindMappedLibrary()
+                ?? throw new InvalidOperationException(
+                    "Confluent.Kafka.Library.Load() succeeded but no librdkafka is mapped in /proc/self/maps.");
+            var handle = NativeLibrary.Load(path);
+            NativeLibrary.SetDllImportResolver(
+                typeof(LibRdKafka).Assembly,
+                (name, _, _) => name == Library ? handle : IntPtr.Zero);
+            resolverInstalled = true;
+        }
+    }
+
+    private static string? FindMappedLibrary()
+    {
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            var slash = line.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0)
+            {
+                continue;
+            }
+
+            var path = line[slash..].Trim();
+            var file = Path.GetFileName(path);
+            if (file.Contains("librdkafka", StringComparison.Ordinal) && file.EndsWith(".so", StringComparison.Ordinal))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    [DllImport(Library)]
+    public static extern IntPtr rd_kafka_conf_new();
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_conf_set(IntPtr conf, string name, string value, byte[] errstr, UIntPtr errstrSize);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_conf_destroy(IntPtr conf);
+
+    [DllImport(Library)]
+    public static extern IntPtr rd_kafka_new(int type, IntPtr conf, byte[] errstr, UIntPtr errstrSize);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_destroy(IntPtr rk);
+
+    [DllImport(Library)]
+    public static extern IntPtr rd_kafka_mock_cluster_new(IntPtr rk, int brokerCount);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_cluster_destroy(IntPtr cluster);
+
+    [DllImport(Library)]
+    public static extern IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr cluster);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_set_controller_id(IntPtr cluster, int controllerId);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr cluster, int delayMs);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_topic_create(IntPtr cluster, string topic, int partitions, int replicationFactor);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_broker_set_rtt(IntPtr cluster, int brokerId, int rttMs);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_partition_set_leader(IntPtr cluster, string topic, int partition, int brokerId);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_push_request_errors_array(IntPtr cluster, short apiKey, UIntPtr count, int[] errors);
+
+    [DllImport(Library)]
+    public static extern void rd_kafka_mock_clear_request_errors(IntPtr cluster, short apiKey);
+
+    [DllImport(Library)]
+    public static extern IntPtr rd_kafka_err2str(int error);
+
+    public static string ErrorText(int error) => Marshal.PtrToStringUTF8(rd_kafka_err2str(error)) ?? $"error {error}";
+}

@@ -1,0 +1,127 @@
+using System.Text;
+using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.Tests.Infrastructure.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CdcPipeline.Tests.Kafka;
+
+public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFixture<KafkaFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Dead_letter_keeps_the_original_bytes_and_headers_and_names_reason_and_origin()
+    {
+        var topic = KafkaFixture.UniqueTopic("dlq-origin");
+        await kafka.CreateTopicAsync(topic, partitions: 2);
+        byte[] key = [0x00, 0xC3, 0x28];
+        byte[] value = [0x7B, 0xFF, 0xFE, 0x00, 0x7D];
+        await kafka.ProduceRawAsync(topic, key, value, [new("source", "go-producer"u8.ToArray())], partition: 1);
+        var origin = await ConsumeOneAsync(topic);
+        using var host = BuildHost();
+
+        var stored = await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(
+            origin, "malformed JSON", new FormatException("'0xFF' is an invalid start of a value."), CancellationToken.None);
+
+        var dead = Assert.Single(await kafka.ReadToEndAsync($"{topic}.dlq", Timeout));
+        Assert.Equal(stored.Offset.Value, dead.Offset);
+        Assert.Equal(key, dead.Key);
+        Assert.Equal(value, dead.Value);
+        Assert.Equal("go-producer", dead.Header("source"));
+        Assert.Equal("malformed JSON", dead.Header(KafkaDeadLetterHeaders.Reason));
+        Assert.Equal("System.FormatException: '0xFF' is an invalid start of a value.", dead.Header(KafkaDeadLetterHeaders.Error));
+        Assert.Equal(topic, dead.Header(KafkaDeadLetterHeaders.OriginTopic));
+        Assert.Equal("1", dead.Header(KafkaDeadLetterHeaders.OriginPartition));
+        Assert.Equal(origin.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), dead.Header(KafkaDeadLetterHeaders.OriginOffset));
+        var when = DateTimeOffset.Parse(dead.Header(KafkaDeadLetterHeaders.Timestamp)!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(when, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task Dead_letter_is_readable_by_an_independent_client()
+    {
+        var topic = KafkaFixture.UniqueTopic("dlq-kcat");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        await kafka.ProduceAsync(topic, "user-42", "{\"id\":", [new("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")]);
+        var origin = await ConsumeOneAsync(topic);
+        using var host = BuildHost();
+        await host.Services.GetRequiredService<KafkaDeadLetterPublisher>()
+            .PublishAsync(origin, "truncated event", error: null, CancellationToken.None);
+        Assert.Single(await kafka.ReadToEndAsync($"{topic}.dlq", Timeout));
+
+        Assert.SkipUnless(Kcat.IsAvailable, "kcat is not on PATH (apt-get install kcat): the independent read is skipped");
+        var line = await Kcat.RunAsync(
+            ["-b", kafka.BootstrapServers, "-C", "-t", $"{topic}.dlq", "-o", "beginning", "-e", "-q", "-f", "%k|%s|%h\n"], Timeout);
+
+        var fields = line.TrimEnd('\n').Split('|');
+        Assert.Equal("user-42", fields[0]);
+        Assert.Equal("{\"id\":", fields[1]);
+        Assert.Contains("dlq.reason=truncated event", fields[2], StringComparison.Ordinal);
+        Assert.Contains($"dlq.origin.topic={topic}", fields[2], StringComparison.Ordinal);
+        Assert.Contains("dlq.origin.offset=0", fields[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("dlq.error=", fields[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Publish_throws_when_the_dead_letter_cannot_be_delivered()
+    {
+        using var cluster = new MockKafkaCluster();
+        using var client = new KafkaTestClient(cluster);
+        var topic = KafkaFixture.UniqueTopic("dlq-down");
+        cluster.CreateTopic(topic, partitions: 1);
+        cluster.CreateTopic($"{topic}.dlq", partitions: 1);
+        await client.ProduceAsync(topic, "k", "v");
+        var origin = await ConsumeOneAsync(client, topic);
+        using var host = BuildHost(cluster.BootstrapServers, KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:DeadLetter:Config:message.timeout.ms", "1500"));
+        var publisher = host.Services.GetRequiredService<KafkaDeadLetterPublisher>();
+        cluster.SetAllBrokersDown();
+
+        var error = await Assert.ThrowsAsync<KafkaDeadLetterException>(
+            () => publisher.PublishAsync(origin, "unknown event type", null, CancellationToken.None));
+
+        Assert.Contains($"'{topic}.dlq'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown event type", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dead_letter_topic_suffix_is_configurable()
+    {
+        var topic = KafkaFixture.UniqueTopic("dlq-suffix");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        await kafka.ProduceAsync(topic, "k", "v");
+        var origin = await ConsumeOneAsync(topic);
+        using var host = BuildHost(kafka.BootstrapServers, KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:DeadLetter:TopicSuffix", "-parked"));
+
+        await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(origin, "parked", null, CancellationToken.None);
+
+        Assert.Equal("v", Assert.Single(await kafka.ReadToEndAsync($"{topic}-parked", Timeout)).ValueString);
+    }
+
+    private IHost BuildHost() => BuildHost(kafka.BootstrapServers);
+
+    private static IHost BuildHost(string bootstrapServers, params KeyValuePair<string, string?>[] settings)
+    {
+        var builder = KafkaTestHost.CreateBuilder(bootstrapServers, settings);
+        builder.AddKafkaDeadLetterPublisher("kafka");
+        return builder.Build();
+    }
+
+    private Task<ConsumeResult<byte[]?, byte[]?>> ConsumeOneAsync(string topic) => ConsumeOneAsync(kafka.Client, topic);
+
+    private static Task<ConsumeResult<byte[]?, byte[]?>> ConsumeOneAsync(KafkaTestClient client, string topic) => Task.Run(() =>
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(client.ConsumerConfig($"g-{Guid.NewGuid():N}")).Build();
+        consumer.Subscribe(topic);
+        try
+        {
+            var result = consumer.Consume(Timeout) ?? throw new TimeoutException($"No message on '{topic}' within {Timeout}.");
+            return result;
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    });
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text;
+using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.Tests.Infrastructure.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
+
+namespace CdcPipeline.Tests.Kafka;
+
+public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Consumer_process_span_continues_the_trace_of_the_producer_span()
+    {
+        var topic = KafkaFixture.UniqueTopic("traced");
+        await kafka.CreateTopicAsync(topic, partitions: 3);
+        var spans = new List<Activity>();
+        var group = $"traced-{Guid.NewGuid():N}";
+        using var host = BuildHost(spans, group);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+
+        var producer = host.Services.GetRequiredService<IProducer<string, string>>();
+        var delivered = await producer.ProduceAsync(topic, new Message<string, string> { Key = "user-1", Value = "{}" }, TestContext.Current.CancellationToken);
+
+        var consumer = host.Services.GetRequiredService<IConsumer<string, byte[]>>();
+        consumer.Subscribe(topic);
+        var result = await Task.Run(() => consumer.Consume(Timeout));
+        Assert.NotNull(result);
+        using (KafkaActivities.StartProcess(result, group))
+        {
+        }
+
+        consumer.Close();
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        Activity publish;
+        Activity process;
+        lock (spans)
+        {
+            publish = Assert.Single(spans, s => s.Kind == ActivityKind.Producer && Equals(s.GetTagItem("messaging.destination.name"), topic));
+            process = Assert.Single(spans, s => s.Kind == ActivityKind.Consumer && Equals(s.GetTagItem("messaging.destination.name"), topic));
+        }
+
+        Assert.Equal($"publish {topic}", publish.DisplayName);
+        Assert.Equal("kafka", publish.GetTagItem("messaging.system"));
+        Assert.Equal(delivered.Offset.Value, publish.GetTagItem("messaging.kafka.offset"));
+        Assert.Equal($"process {topic}", process.DisplayName);
+        Assert.Equal(publish.TraceId, process.TraceId);
+        Assert.Equal(publish.SpanId, process.ParentSpanId);
+        Assert.Equal(group, process.GetTagItem("messaging.consumer.group.name"));
+        Assert.True(result.Message.Headers.TryGetLastBytes("traceparent", out var traceparent));
+        Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", Encoding.ASCII.GetString(traceparent));
+    }
+
+    [Fact]
+    public async Task Produce_with_delivery_handler_injects_trace_context_and_ends_the_span_on_delivery()
+    {
+        var topic = KafkaFixture.UniqueTopic("traced-sync");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        var spans = new List<Activity>();
+        using var host = BuildHost(spans, group: "unused");
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var producer = host.Services.GetRequiredService<IProducer<string, string>>();
+        var delivered = new TaskCompletionSource<DeliveryReport<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var parent = new Activity("request").Start();
+        parent.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+
+        producer.Produce(topic, new Message<string, string> { Key = "k", Value = "v" }, delivered.SetResult);
+
+        Assert.Same(parent, Activity.Current);
+        var report = await delivered.Task.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(ErrorCode.NoError, report.Error.Code);
+        var stored = Assert.Single(await kafka.ReadToEndAsync(topic, Timeout));
+        Activity publish;
+        lock (spans)
+        {
+            publish = Assert.Single(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
+        }
+
+        Assert.Equal(parent.TraceId, publish.TraceId);
+        Assert.Equal(parent.SpanId, publish.ParentSpanId);
+        Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", stored.Header("traceparent"));
+    }
+
+    private IHost BuildHost(List<Activity> spans, string group)
+    {
+        var builder = KafkaTestHost.CreateBuilder(kafka.BootstrapServers);
+        // The service defaults' OpenTelemetry setup, exporting into memory.
+        builder.ConfigureOpenTelemetry();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        builder.AddKafkaProducer<string, string>("kafka");
+        builder.AddKafkaConsumer<string, byte[]>("kafka", settings =>
+        {
+            settings.Config.GroupId = group;
+            settings.Config.AutoOffsetReset = AutoOffsetReset.Earliest;
+            settings.Config.SessionTimeoutMs = kafka.SessionTimeoutMs;
+        });
+        return builder.Build();
+    }
+}
