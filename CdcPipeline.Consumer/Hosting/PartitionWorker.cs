@@ -13,7 +13,7 @@ namespace CdcPipeline.Consumer.Hosting;
 internal sealed class PartitionWorker
 {
     private readonly Channel<ConsumeResult<byte[]?, byte[]?>> _queue =
-        Channel.CreateUnbounded<ConsumeResult<byte[]?, byte[]?>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        Channel.CreateUnbounded<ConsumeResult<byte[]?, byte[]?>>(new UnboundedChannelOptions { SingleWriter = true });
 
     private readonly CancellationTokenSource _stop = new();
     private readonly PartitionBatchProcessor _processor;
