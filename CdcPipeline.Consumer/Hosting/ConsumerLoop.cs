@@ -76,7 +76,9 @@ internal sealed class ConsumerLoop(
                     return;
                 }
 
-                if (message is not null || !workers.AllIdle)
+                // Idle means caught up: partitions assigned and every message handed out applied. While the group
+                // rebalances (no partitions) the consumer is not idle, it is waiting for work.
+                if (message is not null || workers.Count == 0 || !workers.AllIdle)
                 {
                     lastActivity = timeProvider.GetTimestamp();
                 }

@@ -8,6 +8,9 @@ internal sealed class CdcTables(string connectionString)
 {
     public string ConnectionString { get; } = connectionString;
 
+    /// <summary>Unpooled: a test may restart the server, and a pooled connection would then be dead.</summary>
+    private string QueryConnectionString { get; } = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     /// <summary>Every user row, ordered by id, one string per row with every column.</summary>
     public Task<IReadOnlyList<string>> UsersAsync() => RowsAsync(
         "SELECT id, name, dob, created_at, modified_at, is_deleted FROM users ORDER BY id");
@@ -18,7 +21,7 @@ internal sealed class CdcTables(string connectionString)
 
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(QueryConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
@@ -32,7 +35,7 @@ internal sealed class CdcTables(string connectionString)
 
     public async Task<IReadOnlyList<string>> RowsAsync(string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(QueryConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)

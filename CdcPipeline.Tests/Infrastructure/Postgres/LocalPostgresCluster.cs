@@ -88,14 +88,20 @@ public sealed class LocalPostgresCluster : IPostgresServer
     /// <summary>Stops the server (fast shutdown: open connections are terminated), waits, starts it again on the same port.</summary>
     public async Task RestartAsync(TimeSpan downtime = default)
     {
-        await RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
+        await StopAsync();
         if (downtime > TimeSpan.Zero)
         {
             await Task.Delay(downtime);
         }
 
-        await StartServerAsync();
+        await StartAsync();
     }
+
+    /// <summary>Stops the server (fast shutdown); its data stays for <see cref="StartAsync()"/>.</summary>
+    public Task StopAsync() => RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
+
+    /// <summary>Starts the stopped server again on the same port.</summary>
+    public Task StartAsync() => StartServerAsync();
 
     public async ValueTask DisposeAsync()
     {
