@@ -1,9 +1,15 @@
+using CdcPipeline.Producer;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-app.Run();
+var outcome = app.Services.GetRequiredService<ProducerRunOutcome>();
+await app.RunAsync();
+
+return outcome.ExitCode;

@@ -78,7 +78,7 @@ public static class AspireKafkaExtensions
             {
                 return consumerBuilder.Build();
             }
-            catch (Exception e) when (e is ArgumentException or KafkaException or InvalidCastException or FormatException)
+            catch (Exception e) when (e is ArgumentException or KafkaException or InvalidOperationException or InvalidCastException or FormatException)
             {
                 throw KafkaSettingsBinder.InvalidConfig("consumer", connectionName, section, e);
             }
@@ -106,7 +106,7 @@ public static class AspireKafkaExtensions
         {
             return producerBuilder.Build();
         }
-        catch (Exception e) when (e is ArgumentException or KafkaException or InvalidCastException or FormatException)
+        catch (Exception e) when (e is ArgumentException or KafkaException or InvalidOperationException or InvalidCastException or FormatException)
         {
             throw KafkaSettingsBinder.InvalidConfig("producer", connectionName, section, e);
         }

@@ -50,6 +50,6 @@ internal sealed class InstrumentedProducerBuilder<TKey, TValue>(ProducerConfig c
         LogHandler ??= (_, message) => KafkaLog.Write(logger, message);
         ErrorHandler ??= (producer, error) => KafkaLog.Write(logger, producer.Name, error);
         var producer = base.Build();
-        return tracing || metrics ? new InstrumentedProducer<TKey, TValue>(producer, tracing, metrics) : producer;
+        return new InstrumentedProducer<TKey, TValue>(producer, tracing, metrics);
     }
 }

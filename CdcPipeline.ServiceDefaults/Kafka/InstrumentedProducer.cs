@@ -76,9 +76,13 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
                 deliveryHandler?.Invoke(report);
             });
         }
-        catch (ProduceException<TKey, TValue> e)
+        catch (Exception e)
         {
-            Delivered(activity, topic, null, e.Error);
+            if (e is ProduceException<TKey, TValue> refused)
+            {
+                Delivered(activity, topic, null, refused.Error);
+            }
+
             activity?.Stop();
             throw;
         }
@@ -86,12 +90,18 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
 
     private Activity? Start(string topic, Partition? partition, Message<TKey, TValue> message)
     {
+        message.Headers ??= [];
         if (!tracing)
         {
+            // No span of our own, but the trace the caller is in still travels with the message.
+            if (Activity.Current is { } ambient)
+            {
+                KafkaTraceContext.Inject(ambient, message.Headers);
+            }
+
             return null;
         }
 
-        message.Headers ??= [];
         return KafkaActivities.StartPublish(topic, partition?.Value, message.Key, message.Headers);
     }
 

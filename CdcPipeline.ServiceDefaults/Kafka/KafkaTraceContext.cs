@@ -13,6 +13,13 @@ public static class KafkaTraceContext
     /// <summary>Writes the activity's context into the headers, replacing any earlier one.</summary>
     public static void Inject(Activity activity, Headers headers)
     {
+        ArgumentNullException.ThrowIfNull(activity);
+        ArgumentNullException.ThrowIfNull(headers);
+        if (activity.IdFormat != ActivityIdFormat.W3C)
+        {
+            return;
+        }
+
         headers.Remove(TraceParentHeader);
         headers.Remove(TraceStateHeader);
         headers.Add(TraceParentHeader, Encoding.ASCII.GetBytes(activity.Id!));

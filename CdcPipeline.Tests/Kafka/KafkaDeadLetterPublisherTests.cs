@@ -65,6 +65,37 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
     }
 
     [Fact]
+    public async Task Dead_letter_stays_in_the_trace_of_the_original_event()
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var topic = KafkaFixture.UniqueTopic("dlq-trace");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        await kafka.ProduceAsync(topic, "k", "not json", [new("traceparent", $"00-{traceId}-00f067aa0ba902b7-01")]);
+        var origin = await ConsumeOneAsync(topic);
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == KafkaTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var host = BuildHost();
+
+        string processSpanId;
+        using (var process = KafkaActivities.StartProcess(origin, "g"))
+        {
+            processSpanId = process!.SpanId.ToHexString();
+            await host.Services.GetRequiredService<KafkaDeadLetterPublisher>()
+                .PublishAsync(origin, "malformed JSON", null, TestContext.Current.CancellationToken);
+        }
+
+        var traceparent = Assert.Single(await kafka.ReadToEndAsync($"{topic}.dlq", Timeout)).Header("traceparent")!.Split('-');
+        Assert.Equal(traceId, traceparent[1]);
+        Assert.NotEqual(processSpanId, traceparent[2]);
+        Assert.NotEqual("00f067aa0ba902b7", traceparent[2]);
+    }
+
+    [Fact]
     public async Task Publish_throws_when_the_dead_letter_cannot_be_delivered()
     {
         using var cluster = new MockKafkaCluster();

@@ -86,13 +86,34 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", stored.Header("traceparent"));
     }
 
-    private IHost BuildHost(List<Activity> spans, string group)
+    [Fact]
+    public async Task Producer_without_tracing_still_carries_the_callers_trace_context()
+    {
+        var topic = KafkaFixture.UniqueTopic("untraced");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        var spans = new List<Activity>();
+        using var host = BuildHost(spans, group: "unused", disableTracing: true);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var producer = host.Services.GetRequiredService<IProducer<string, string>>();
+        using var parent = new Activity("request").Start();
+
+        await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "v" }, TestContext.Current.CancellationToken);
+
+        var stored = Assert.Single(await kafka.ReadToEndAsync(topic, Timeout));
+        Assert.Equal(parent.Id, stored.Header("traceparent"));
+        lock (spans)
+        {
+            Assert.DoesNotContain(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
+        }
+    }
+
+    private IHost BuildHost(List<Activity> spans, string group, bool disableTracing = false)
     {
         var builder = KafkaTestHost.CreateBuilder(kafka.BootstrapServers);
         // The service defaults' OpenTelemetry setup, exporting into memory.
         builder.ConfigureOpenTelemetry();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
-        builder.AddKafkaProducer<string, string>("kafka");
+        builder.AddKafkaProducer<string, string>("kafka", settings => settings.DisableTracing = disableTracing);
         builder.AddKafkaConsumer<string, byte[]>("kafka", settings =>
         {
             settings.Config.GroupId = group;

@@ -56,7 +56,15 @@ public sealed class MockKafkaClusterTests(KafkaFixture kafka) : IClassFixture<Ka
         var brokers = metadata.RootElement.GetProperty("brokers").GetArrayLength();
         var listed = metadata.RootElement.GetProperty("topics").EnumerateArray()
             .Single(t => t.GetProperty("topic").GetString() == topic);
-        Assert.Equal(kafka.IsMock ? 3 : brokers, brokers);
+        if (kafka.IsMock)
+        {
+            Assert.Equal(3, brokers);
+        }
+        else
+        {
+            Assert.InRange(brokers, 1, int.MaxValue);
+        }
+
         Assert.Equal(5, listed.GetProperty("partitions").GetArrayLength());
     }
 

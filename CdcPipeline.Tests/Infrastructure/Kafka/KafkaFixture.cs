@@ -50,8 +50,8 @@ public sealed class KafkaFixture : IAsyncLifetime
     public ConsumerConfig ConsumerConfig(string groupId) => Client.ConsumerConfig(groupId);
 
     public Task<DeliveryResult<byte[]?, byte[]?>> ProduceAsync(
-        string topic, string? key, string? value, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
-        Client.ProduceAsync(topic, key, value, headers);
+        string topic, string? key, string? value, IEnumerable<KeyValuePair<string, string>>? headers = null, int? partition = null) =>
+        Client.ProduceAsync(topic, key, value, headers, partition);
 
     public Task<DeliveryResult<byte[]?, byte[]?>> ProduceRawAsync(
         string topic, byte[]? key, byte[]? value, IEnumerable<KeyValuePair<string, byte[]>>? headers = null,

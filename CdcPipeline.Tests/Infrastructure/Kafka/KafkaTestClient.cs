@@ -81,12 +81,13 @@ public sealed class KafkaTestClient : IDisposable
     };
 
     public Task<DeliveryResult<byte[]?, byte[]?>> ProduceAsync(
-        string topic, string? key, string? value, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
+        string topic, string? key, string? value, IEnumerable<KeyValuePair<string, string>>? headers = null, int? partition = null) =>
         ProduceRawAsync(
             topic,
             key is null ? null : Encoding.UTF8.GetBytes(key),
             value is null ? null : Encoding.UTF8.GetBytes(value),
-            headers?.Select(h => new KeyValuePair<string, byte[]>(h.Key, Encoding.UTF8.GetBytes(h.Value))));
+            headers?.Select(h => new KeyValuePair<string, byte[]>(h.Key, Encoding.UTF8.GetBytes(h.Value))),
+            partition);
 
     public Task<DeliveryResult<byte[]?, byte[]?>> ProduceRawAsync(
         string topic, byte[]? key, byte[]? value, IEnumerable<KeyValuePair<string, byte[]>>? headers = null,

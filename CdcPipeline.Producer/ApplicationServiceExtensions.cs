@@ -1,0 +1,78 @@
+using CdcPipeline.Producer.Delivery;
+using CdcPipeline.Producer.Options;
+using CdcPipeline.Producer.Topics;
+using CdcPipeline.ServiceDefaults.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.Producer;
+
+internal static class ApplicationServiceExtensions
+{
+    /// <summary>The Kafka connection (<c>ConnectionStrings:kafka</c>) the Producer sends through.</summary>
+    public const string KafkaConnectionName = "kafka";
+
+    /// <summary>Java's default delivery timeout: librdkafka retries transient errors until it runs out.</summary>
+    private const int DefaultDeliveryTimeoutMs = 120_000;
+
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
+
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProducerOptions>()
+            .BindConfiguration(ProducerOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProducerOptions>, ProducerOptionsValidator>();
+
+        // The host waits for the final flush when it stops. Read raw: a wrong value is reported by the validator, not here.
+        builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            var flush = configuration.GetSection(ProducerOptions.SectionName).Get<ProducerOptions>()?.FlushTimeout
+                ?? new ProducerOptions().FlushTimeout;
+            host.ShutdownTimeout = flush > TimeSpan.Zero ? flush + ShutdownMargin : host.ShutdownTimeout;
+        });
+
+        builder.Services.AddSingleton<ProducerClientErrors>();
+        builder.AddKafkaProducer<string, byte[]>(
+            KafkaConnectionName,
+            ConfigureReliableDelivery,
+            (services, producer) =>
+            {
+                var errors = services.GetRequiredService<ProducerClientErrors>();
+                producer.SetErrorHandler((client, error) => errors.Report(client.Name, error));
+            });
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ProducerTelemetry>();
+        builder.Services.AddSingleton<ProducerRunOutcome>();
+        builder.Services.AddSingleton<TopicProvisioner>();
+        builder.Services.AddSingleton<EventSender>();
+        builder.Services.AddSingleton<ProgressReporter>();
+        builder.Services.AddHostedService<ProducerWorker>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Idempotence and acknowledgement by all in-sync replicas are not negotiable (the original sent with acks=0);
+    /// the delivery timeout and partitioner are defaults that <c>Aspire:Confluent:Kafka:Producer:Config</c> may change.
+    /// </summary>
+    private static void ConfigureReliableDelivery(KafkaProducerSettings settings)
+    {
+        var config = settings.Config;
+        config.EnableIdempotence = true;
+        config.Acks = Acks.All;
+        if (config.Get("message.timeout.ms") is null && config.Get("delivery.timeout.ms") is null)
+        {
+            config.MessageTimeoutMs = DefaultDeliveryTimeoutMs;
+        }
+
+        // FNV-1a is the hash of the Go original's partitioner (kafka-go Hash, Sarama compatible): same key, same partition.
+        if (config.Get("partitioner") is null)
+        {
+            config.Set("partitioner", "fnv1a_random");
+        }
+
+        config.ClientId ??= "cdc-producer";
+    }
+}

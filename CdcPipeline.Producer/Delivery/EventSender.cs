@@ -1,0 +1,110 @@
+using CdcPipeline.Events;
+using CdcPipeline.Producer.Generation;
+using Confluent.Kafka;
+
+namespace CdcPipeline.Producer.Delivery;
+
+/// <summary>
+/// Hands events to the idempotent Kafka producer and counts each acknowledgement and each failure. The client
+/// retries transient errors itself until its delivery timeout; what fails after that is counted, never dropped silently.
+/// </summary>
+internal sealed partial class EventSender(
+    IProducer<string, byte[]> producer,
+    ProducerClientErrors clientErrors,
+    ProducerTelemetry telemetry,
+    ILogger<EventSender> logger)
+{
+    private const int FailuresLoggedOneByOne = 10;
+    private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(50);
+
+    private long _produced;
+    private long _delivered;
+    private long _failed;
+
+    public DeliverySummary Summary => new(
+        Interlocked.Read(ref _produced), Interlocked.Read(ref _delivered), Interlocked.Read(ref _failed));
+
+    /// <summary>Queues the event for sending; waits while the client's local queue is full.</summary>
+    /// <exception cref="KafkaException">The producer failed fatally: the event was not sent and no other will be.</exception>
+    public async ValueTask SendAsync(string topic, GeneratedEvent generated)
+    {
+        if (clientErrors.Fatal is { } fatal)
+        {
+            throw new KafkaException(fatal);
+        }
+
+        var message = new Message<string, byte[]> { Key = generated.Key, Value = generated.Json };
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, report => OnDeliveryReport(report, generated.Type));
+                Interlocked.Increment(ref _produced);
+                return;
+            }
+            catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                await Task.Delay(QueueFullBackoff).ConfigureAwait(false);
+            }
+            catch (KafkaException e)
+            {
+                // Refused before it was queued: counted as a failed delivery. After a fatal error nothing more can be sent.
+                Interlocked.Increment(ref _produced);
+                RecordFailure(topic, generated.Key, generated.Type, e.Error);
+                if (e.Error.IsFatal)
+                {
+                    throw;
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits until every queued event is acknowledged or failed, or until <paramref name="timeout"/>.</summary>
+    public DeliverySummary Flush(TimeSpan timeout)
+    {
+        var remaining = producer.Flush(timeout);
+        if (remaining > 0)
+        {
+            LogFlushTimedOut(logger, remaining, timeout);
+        }
+
+        return Summary;
+    }
+
+    private void OnDeliveryReport(DeliveryReport<string, byte[]> report, EventType type)
+    {
+        if (report.Error.IsError)
+        {
+            RecordFailure(report.Topic, report.Message.Key, type, report.Error);
+            return;
+        }
+
+        Interlocked.Increment(ref _delivered);
+        telemetry.RecordSent(report.Topic, type);
+    }
+
+    private void RecordFailure(string topic, string key, EventType type, Error error)
+    {
+        var failures = Interlocked.Increment(ref _failed);
+        telemetry.RecordFailed(topic, type, error.Code.ToString());
+        if (failures <= FailuresLoggedOneByOne)
+        {
+            LogDeliveryFailed(logger, type, key, topic, error.Code, error.Reason);
+        }
+        else if (failures == FailuresLoggedOneByOne + 1)
+        {
+            LogFurtherFailuresCounted(logger, FailuresLoggedOneByOne);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventType} {Key} was not delivered to topic {Topic}: {ErrorCode} {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, EventType eventType, string key, string topic, ErrorCode errorCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "More than {Count} events were not delivered; further failures are counted and reported in the summary")]
+    private static partial void LogFurtherFailuresCounted(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Remaining} events were still unacknowledged after waiting {Timeout} for the flush; they count as lost")]
+    private static partial void LogFlushTimedOut(ILogger logger, int remaining, TimeSpan timeout);
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace CdcPipeline.Producer.Delivery;
+
+/// <summary>Logs progress (events delivered, failed, in flight, rate) at an interval and publishes the rate as a metric.</summary>
+internal sealed partial class ProgressReporter(EventSender sender, ProducerTelemetry telemetry, ILogger<ProgressReporter> logger)
+{
+    /// <summary>Reports every <paramref name="interval"/> until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        var last = sender.Summary;
+        var lastTime = Stopwatch.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var now = sender.Summary;
+                var elapsed = Stopwatch.GetElapsedTime(lastTime).TotalSeconds;
+                lastTime = Stopwatch.GetTimestamp();
+                var rate = (now.Delivered - last.Delivered) / Math.Max(elapsed, 0.001);
+                telemetry.RecordRate(rate);
+                LogProgress(logger, now.Delivered, now.Failed, now.Unconfirmed, rate);
+                last = now;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run ended; the worker logs the summary.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Progress: {Delivered} events delivered, {Failed} failed, {InFlight} in flight, {Rate:F1} events/s")]
+    private static partial void LogProgress(ILogger logger, long delivered, long failed, long inFlight, double rate);
+}

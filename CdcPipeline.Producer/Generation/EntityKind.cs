@@ -1,0 +1,7 @@
+namespace CdcPipeline.Producer.Generation;
+
+internal enum EntityKind
+{
+    User,
+    Order,
+}

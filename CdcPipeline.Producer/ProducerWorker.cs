@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Threading.RateLimiting;
+using CdcPipeline.Producer.Delivery;
+using CdcPipeline.Producer.Generation;
+using CdcPipeline.Producer.Options;
+using CdcPipeline.Producer.Topics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.Producer;
+
+/// <summary>
+/// Ensures the topics, then sends generated events (<c>once</c>: the configured counts; <c>continuous</c>: at the
+/// configured rate until stopped), flushes, logs a summary and stops the application with a non-zero exit code
+/// if any event was not delivered.
+/// </summary>
+internal sealed partial class ProducerWorker(
+    IOptions<ProducerOptions> options,
+    TopicProvisioner topics,
+    EventSender sender,
+    ProgressReporter progressReporter,
+    TimeProvider clock,
+    ProducerRunOutcome outcome,
+    IHostApplicationLifetime lifetime,
+    ILogger<ProducerWorker> logger) : BackgroundService
+{
+    private readonly ProducerOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var exitCode = ProducerRunOutcome.Failed;
+        try
+        {
+            await topics.EnsureTopicsAsync(stoppingToken).ConfigureAwait(false);
+            var summary = await SendAsync(stoppingToken).ConfigureAwait(false);
+            exitCode = summary.Lost == 0 ? ProducerRunOutcome.Succeeded : ProducerRunOutcome.Failed;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            LogStoppedBeforeSending(logger);
+            exitCode = ProducerRunOutcome.Succeeded;
+        }
+        catch (TopicProvisioningException e)
+        {
+            LogTopicsNotReady(logger, e.Message);
+        }
+        catch (KafkaException e)
+        {
+            LogKafkaFailed(logger, e.Error.Code, e.Error.Reason, e);
+        }
+        finally
+        {
+            outcome.Complete(exitCode, sender.Summary);
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task<DeliverySummary> SendAsync(CancellationToken stoppingToken)
+    {
+        var seed = _options.Seed ?? Random.Shared.Next();
+        var generator = new EventGenerator(seed, clock);
+        LogStarting(logger, _options.Mode, seed, _options.Topics.Users.Name, _options.Topics.Orders.Name);
+
+        var stopwatch = Stopwatch.StartNew();
+        using var progressStop = new CancellationTokenSource();
+        var progress = progressReporter.RunAsync(_options.ProgressInterval, progressStop.Token);
+        var completed = false;
+        try
+        {
+            completed = _options.Mode == ProducerMode.Once
+                ? await SendOnceAsync(generator, stoppingToken).ConfigureAwait(false)
+                : await SendContinuouslyAsync(generator, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            var flushed = sender.Flush(_options.FlushTimeout);
+            await progressStop.CancelAsync().ConfigureAwait(false);
+            await progress.ConfigureAwait(false);
+            LogSummary(
+                logger, flushed.Produced, flushed.Delivered, flushed.Failed, flushed.Unconfirmed,
+                stopwatch.Elapsed.TotalSeconds, flushed.Delivered / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001));
+        }
+
+        var summary = sender.Summary;
+        if (summary.Lost > 0)
+        {
+            LogEventsLost(logger, summary.Lost, summary.Produced);
+        }
+        else if (!completed)
+        {
+            LogInterrupted(logger, summary.Produced);
+        }
+
+        return summary;
+    }
+
+    /// <summary>The original's run: all user events, then all order events (orders need the users).</summary>
+    private async Task<bool> SendOnceAsync(EventGenerator generator, CancellationToken stoppingToken)
+    {
+        for (var i = 0; i < _options.Users; i++)
+        {
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            await SendAsync(generator.NextUserEvent()).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < _options.Orders; i++)
+        {
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            await SendAsync(generator.NextOrderEvent()).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> SendContinuouslyAsync(EventGenerator generator, CancellationToken stoppingToken)
+    {
+        // Permits come in small portions (about 20 per second), so the rate stays even without a timer per event.
+        var rate = _options.EventsPerSecond;
+        var portion = Math.Max(1, rate / 20);
+        using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = portion,
+            TokensPerPeriod = portion,
+            ReplenishmentPeriod = TimeSpan.FromSeconds((double)portion / rate),
+            QueueLimit = portion,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+        var userShare = (double)_options.Users / (_options.Users + _options.Orders);
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                using var lease = await limiter.AcquireAsync(portion, stoppingToken).ConfigureAwait(false);
+                if (!lease.IsAcquired)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < portion; i++)
+                {
+                    await SendAsync(generator.NextEvent(userShare)).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped: the caller flushes what is in flight.
+        }
+
+        return true;
+    }
+
+    private ValueTask SendAsync(GeneratedEvent generated) =>
+        sender.SendAsync(generated.Kind == EntityKind.User ? _options.Topics.Users.Name : _options.Topics.Orders.Name, generated);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer starting in {Mode} mode with seed {Seed}, topics {UsersTopic} and {OrdersTopic}")]
+    private static partial void LogStarting(ILogger logger, ProducerMode mode, int seed, string usersTopic, string ordersTopic);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Producer summary: {Produced} events sent, {Delivered} delivered, {Failed} failed, {Unconfirmed} unconfirmed in {Seconds:F1} s ({Rate:F1} events/s)")]
+    private static partial void LogSummary(ILogger logger, long produced, long delivered, long failed, long unconfirmed, double seconds, double rate);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Lost} of {Produced} events were not delivered; exiting with a non-zero code")]
+    private static partial void LogEventsLost(ILogger logger, long lost, long produced);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped before the run was complete; all {Produced} events sent so far were delivered")]
+    private static partial void LogInterrupted(ILogger logger, long produced);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped before sending any event")]
+    private static partial void LogStoppedBeforeSending(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Topics are not ready, no event was sent: {Reason}")]
+    private static partial void LogTopicsNotReady(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka failed, the run stops: {ErrorCode} {Reason}")]
+    private static partial void LogKafkaFailed(ILogger logger, ErrorCode errorCode, string reason, Exception exception);
+}

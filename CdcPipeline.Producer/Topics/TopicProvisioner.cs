@@ -1,0 +1,207 @@
+using CdcPipeline.Producer.Options;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.Producer.Topics;
+
+/// <summary>
+/// Ensures the Producer's topics before it sends: creates missing ones with their partitions and replication
+/// factor (lowered to the broker count when the cluster is smaller), and refuses a topic with fewer partitions
+/// than configured, since keys would then land on other partitions than its consumers expect.
+/// </summary>
+internal sealed partial class TopicProvisioner(
+    IProducer<string, byte[]> producer,
+    IOptions<ProducerOptions> options,
+    ILogger<TopicProvisioner> logger)
+{
+    private static readonly TimeSpan MetadataPollInterval = TimeSpan.FromMilliseconds(250);
+
+    public async Task EnsureTopicsAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var wanted = new[]
+        {
+            (Setting: $"{ProducerOptions.SectionName}:Topics:Users", Topic: settings.Topics.Users),
+            (Setting: $"{ProducerOptions.SectionName}:Topics:Orders", Topic: settings.Topics.Orders),
+        };
+
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var metadata = ReadMetadata(admin, settings.AdminTimeout);
+        var brokers = metadata.Brokers.Count;
+        var missing = wanted.Where(w => FindTopic(metadata, w.Topic.Name) is null).ToList();
+
+        var mayPropagate = false;
+        if (missing.Count > 0)
+        {
+            var specifications = missing.Select(w => new TopicSpecification
+            {
+                Name = w.Topic.Name,
+                NumPartitions = w.Topic.Partitions,
+                ReplicationFactor = ReplicationFactorFor(w.Topic, w.Setting, brokers),
+            }).ToList();
+            mayPropagate = await CreateTopicsAsync(admin, specifications, settings.AdminTimeout).ConfigureAwait(false);
+        }
+
+        var waitForCreation = mayPropagate ? settings.AdminTimeout : TimeSpan.Zero;
+        await VerifyPartitionsAsync(admin, wanted.Select(w => (w.Setting, w.Topic)).ToList(), settings.AdminTimeout, waitForCreation, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private short ReplicationFactorFor(TopicOptions topic, string setting, int brokers)
+    {
+        if (brokers >= topic.ReplicationFactor)
+        {
+            return topic.ReplicationFactor;
+        }
+
+        var lowered = (short)Math.Max(1, brokers);
+        LogReplicationFactorLowered(logger, topic.Name, topic.ReplicationFactor, setting, brokers, lowered);
+        return lowered;
+    }
+
+    /// <summary>Creates the topics; false when the broker offers no topic administration, so nothing will appear.</summary>
+    private async Task<bool> CreateTopicsAsync(IAdminClient admin, List<TopicSpecification> specifications, TimeSpan timeout)
+    {
+        var created = false;
+        try
+        {
+            await admin.CreateTopicsAsync(
+                specifications,
+                new CreateTopicsOptions { RequestTimeout = timeout, OperationTimeout = timeout }).ConfigureAwait(false);
+            foreach (var specification in specifications)
+            {
+                LogTopicCreated(logger, specification.Name, specification.NumPartitions, specification.ReplicationFactor);
+            }
+
+            return true;
+        }
+        catch (CreateTopicsException e)
+        {
+            foreach (var result in e.Results)
+            {
+                var specification = specifications.First(s => s.Name == result.Topic);
+                switch (result.Error.Code)
+                {
+                    case ErrorCode.NoError:
+                        LogTopicCreated(logger, specification.Name, specification.NumPartitions, specification.ReplicationFactor);
+                        created = true;
+                        break;
+                    case ErrorCode.TopicAlreadyExists:
+                        LogTopicCreatedElsewhere(logger, result.Topic);
+                        created = true;
+                        break;
+                    case var code when IsAdministrationUnsupported(code):
+                        LogAdministrationUnsupported(logger, result.Topic, result.Error.Reason);
+                        break;
+                    default:
+                        throw new TopicProvisioningException(
+                            $"Topic '{result.Topic}' could not be created with {specification.NumPartitions} partitions and replication factor {specification.ReplicationFactor}: {result.Error.Code} {result.Error.Reason}",
+                            e);
+                }
+            }
+
+            return created;
+        }
+        catch (KafkaException e) when (IsAdministrationUnsupported(e.Error.Code))
+        {
+            foreach (var specification in specifications)
+            {
+                LogAdministrationUnsupported(logger, specification.Name, e.Error.Reason);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="waitForCreation"/> for every topic to appear in the metadata, then checks partitions.</summary>
+    private async Task VerifyPartitionsAsync(
+        IAdminClient admin,
+        List<(string Setting, TopicOptions Topic)> wanted,
+        TimeSpan timeout,
+        TimeSpan waitForCreation,
+        CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + waitForCreation;
+        while (true)
+        {
+            var metadata = ReadMetadata(admin, timeout);
+            var absent = wanted.Where(w => FindTopic(metadata, w.Topic.Name) is null).ToList();
+            if (absent.Count == 0)
+            {
+                foreach (var (setting, topic) in wanted)
+                {
+                    CheckPartitions(FindTopic(metadata, topic.Name)!, topic, setting);
+                }
+
+                return;
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                var names = string.Join(", ", absent.Select(a => $"'{a.Topic.Name}' ({a.Setting}:Name)"));
+                throw new TopicProvisioningException(
+                    $"Topic(s) {names} do not exist and could not be created; create them with the configured partitions, or allow topic creation on the cluster.");
+            }
+
+            await Task.Delay(MetadataPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void CheckPartitions(TopicMetadata metadata, TopicOptions topic, string setting)
+    {
+        var found = metadata.Partitions.Count;
+        if (found < topic.Partitions)
+        {
+            throw new TopicProvisioningException(
+                $"Topic '{topic.Name}' has {found} partition(s) but {setting}:Partitions wants {topic.Partitions}. " +
+                "Add partitions to the topic or lower the setting; events are not sent to a topic with fewer partitions than configured.");
+        }
+
+        if (found > topic.Partitions)
+        {
+            LogMorePartitionsThanConfigured(logger, topic.Name, found, setting, topic.Partitions);
+        }
+
+        LogTopicReady(logger, topic.Name, found);
+    }
+
+    private static Metadata ReadMetadata(IAdminClient admin, TimeSpan timeout)
+    {
+        try
+        {
+            return admin.GetMetadata(timeout);
+        }
+        catch (KafkaException e)
+        {
+            throw new TopicProvisioningException(
+                $"Could not read the cluster's metadata within {timeout} ({ProducerOptions.SectionName}:AdminTimeout): {e.Error.Code} {e.Error.Reason}. " +
+                "Check that the brokers of ConnectionStrings:kafka are reachable.",
+                e);
+        }
+    }
+
+    private static TopicMetadata? FindTopic(Metadata metadata, string name) =>
+        metadata.Topics.FirstOrDefault(t => t.Topic == name && t.Error.Code != ErrorCode.UnknownTopicOrPart && t.Partitions.Count > 0);
+
+    private static bool IsAdministrationUnsupported(ErrorCode code) =>
+        code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: replication factor {Configured} ({Setting}:ReplicationFactor) is more than the {Brokers} broker(s) of the cluster; creating it with {Lowered}")]
+    private static partial void LogReplicationFactorLowered(ILogger logger, string topic, short configured, string setting, int brokers, short lowered);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created topic {Topic} with {Partitions} partitions and replication factor {ReplicationFactor}")]
+    private static partial void LogTopicCreated(ILogger logger, string topic, int partitions, short replicationFactor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} was created by another client meanwhile")]
+    private static partial void LogTopicCreatedElsewhere(ILogger logger, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker does not support topic administration ({Reason}); relying on an existing topic {Topic}")]
+    private static partial void LogAdministrationUnsupported(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} has {Found} partitions, more than the {Wanted} of {Setting}:Partitions; using it as it is")]
+    private static partial void LogMorePartitionsThanConfigured(ILogger logger, string topic, int found, string setting, int wanted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} is ready with {Partitions} partitions")]
+    private static partial void LogTopicReady(ILogger logger, string topic, int partitions);
+}
