@@ -6,7 +6,7 @@ using CdcPipeline.Consumer.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.Hosting;
+namespace CdcPipeline.Consumer;
 
 public static class ConsumerServiceExtensions
 {

@@ -1,3 +1,5 @@
+using CdcPipeline.Consumer;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

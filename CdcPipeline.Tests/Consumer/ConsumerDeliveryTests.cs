@@ -78,10 +78,14 @@ public sealed class ConsumerDeliveryTests(KafkaFixture kafka, PostgresFixture po
     }
 
     /// <summary>The rows the original's statements make from the scenario (users, then orders, each in order).</summary>
-    internal static async Task<(IReadOnlyList<string> Users, IReadOnlyList<string> Orders)> ReferenceAsync(PostgresFixture postgres, Scenario scenario)
+    internal static Task<(IReadOnlyList<string> Users, IReadOnlyList<string> Orders)> ReferenceAsync(PostgresFixture postgres, Scenario scenario) =>
+        ReferenceAsync(postgres, scenario.All);
+
+    /// <summary>The rows the original's statements make from <paramref name="events"/>, applied one by one in the order given.</summary>
+    internal static async Task<(IReadOnlyList<string> Users, IReadOnlyList<string> Orders)> ReferenceAsync(PostgresFixture postgres, IEnumerable<WireEvent> events)
     {
         var reference = new CdcTables(await postgres.CreateDatabaseAsync("cdc_reference"));
-        await OriginalSql.ApplyAsync(reference.ConnectionString, scenario.All);
+        await OriginalSql.ApplyAsync(reference.ConnectionString, events);
         return (await reference.UsersAsync(), await reference.OrdersAsync());
     }
 

@@ -1,4 +1,4 @@
-using CdcPipeline.Tests.Infrastructure.Kafka;
+using CdcPipeline.Consumer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
