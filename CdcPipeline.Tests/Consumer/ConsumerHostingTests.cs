@@ -26,6 +26,37 @@ public sealed class ConsumerHostingTests(KafkaFixture kafka, PostgresFixture pos
         Assert.Equal(expected.Orders, await tables.OrdersAsync());
     }
 
+    [Fact]
+    public async Task Graceful_stop_commits_what_was_applied_so_a_restart_redelivers_nothing()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var scenario = Scenario.Generate(seed: 13, userEvents: 40, orderEvents: 40);
+        var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, scenario);
+        await ConsumerDeliveryTests.ProduceAsync(setup, scenario.All);
+        // No periodic commit: only the stop itself (commit, then Close) can save the offsets.
+        var commitOnlyOnStop = new Dictionary<string, string?> { ["Aspire:Confluent:Kafka:Consumer:Config:auto.commit.interval.ms"] = "600000" };
+
+        await using (var first = await ConsumerHost.StartAsync(setup, commitOnlyOnStop))
+        {
+            await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every event");
+            await first.StopAsync();
+        }
+
+        var spans = new List<Activity>();
+        var settings = new Dictionary<string, string?>(commitOnlyOnStop) { ["Consumer:IdleTimeout"] = "00:00:01" };
+        await using var second = await ConsumerHost.StartAsync(
+            setup, settings, services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
+        await second.Completion.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+
+        lock (spans)
+        {
+            Assert.DoesNotContain(spans, span => span.DisplayName == $"process {setup.UsersTopic}" || span.DisplayName == $"process {setup.OrdersTopic}");
+        }
+
+        Assert.Equal(expected.Users, await tables.UsersAsync());
+    }
+
     [Theory]
     [InlineData("Consumer:BatchSize", "0")]
     [InlineData("Consumer:BatchTimeout", "00:00:00")]

@@ -59,6 +59,21 @@ public sealed class PostgresFixtureTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Schema_refuses_an_order_quantity_below_one()
+    {
+        await using var connection = new NpgsqlConnection(await postgres.CreateDatabaseAsync());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await ScalarAsync<int>(connection, "INSERT INTO users (id, name, dob) VALUES ('6f1f0a52-4d7e-4a51-9b3f-0f7c1b2a3d03', 'Cy', '1992-01-02'); SELECT 1");
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync<int>(connection, """
+            INSERT INTO orders (id, status, user_id, quantity, total_amount)
+            VALUES ('0b0e6a2c-1c55-4a43-8a4e-5d8f3c2b1a03', 'PLACED', '6f1f0a52-4d7e-4a51-9b3f-0f7c1b2a3d03', 0, 1); SELECT 1
+            """));
+
+        Assert.Equal("orders_quantity_positive", error.ConstraintName);
+    }
+
+    [Fact]
     public async Task Restarted_private_cluster_keeps_its_data()
     {
         await using var cluster = await PostgresFixture.StartPrivateClusterAsync();
