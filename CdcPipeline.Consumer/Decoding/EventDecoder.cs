@@ -15,6 +15,8 @@ public static class EventDecoder
     /// <summary>numeric(10,2): the largest total PostgreSQL stores after rounding to cents.</summary>
     public const decimal MaxOrderTotal = 99_999_999.99m;
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static DecodeResult DecodeUser(ReadOnlySpan<byte> json)
     {
         if (json.IsEmpty)
@@ -27,7 +29,7 @@ public static class EventDecoder
         {
             user = JsonSerializer.Deserialize(json, EventJsonContext.Default.UserEvent);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
         {
             return DecodeResult.Invalid($"malformed user event: {exception.Message}");
         }
@@ -47,7 +49,7 @@ public static class EventDecoder
         {
             order = JsonSerializer.Deserialize(json, EventJsonContext.Default.OrderEvent);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
         {
             return DecodeResult.Invalid($"malformed order event: {exception.Message}");
         }
@@ -162,6 +164,15 @@ public static class EventDecoder
         if (name.Contains('\0', StringComparison.Ordinal))
         {
             return "name contains a NUL character, which PostgreSQL text cannot store";
+        }
+
+        try
+        {
+            StrictUtf8.GetByteCount(name);
+        }
+        catch (ArgumentException)
+        {
+            return "name is not valid Unicode (it contains a lone surrogate)";
         }
 
         var length = name.EnumerateRunes().Count();

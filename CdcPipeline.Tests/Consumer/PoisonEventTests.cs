@@ -31,6 +31,7 @@ public sealed class PoisonEventTests(KafkaFixture kafka, PostgresFixture postgre
             ($$"""{"event_type":"CREATE","user_id":"{{Guid.NewGuid()}}","name":"No Birthday","created_at":"{{at}}"}""", "dob is required"),
             ($$"""{"event_type":"UPDATE","user_id":"{{Guid.NewGuid()}}","name":"Nobody","modified_at":"{{at}}"}""", "does not exist"),
             ($$"""{"event_type":"CREATE","user_id":"{{Guid.NewGuid()}}","name":"{{RefusedName}}","dob":"1990-01-01","created_at":"{{at}}"}""", "rejected by PostgreSQL"),
+            ($$"""{"event_type":"UPDATE","user_id":"{{Guid.NewGuid()}}","name":"\ud800 half a character","modified_at":"{{at}}"}""", "name"),
             (string.Empty, "empty message"),
         };
         var orderPoison = new (string Value, string Reason)[]
@@ -42,6 +43,7 @@ public sealed class PoisonEventTests(KafkaFixture kafka, PostgresFixture postgre
             ($$"""{"event_type":"CREATE","order_id":"{{Guid.NewGuid()}}","order_status":"PLACED","user_id":"{{Guid.NewGuid()}}","quantity":2,"order_total":20.5,"placed_at":"{{at}}"}""", "did not arrive within"),
         };
 
+        using var metrics = new ConsumerMetricsCapture(setup.UsersTopic, setup.OrdersTopic);
         await using var consumer = await ConsumerHost.StartAsync(setup, new Dictionary<string, string?>
         {
             ["Consumer:MissingUserRetryBudget"] = "00:00:01",
@@ -54,6 +56,11 @@ public sealed class PoisonEventTests(KafkaFixture kafka, PostgresFixture postgre
         await AssertDeadLettersAsync(setup, setup.UsersTopic, setup.UsersDeadLetterTopic, userPoison);
         await AssertDeadLettersAsync(setup, setup.OrdersTopic, setup.OrdersDeadLetterTopic, orderPoison);
         Assert.Equal(expected.Users, await tables.UsersAsync());
+        Assert.Equal(scenario.UserEvents.Count, metrics.Sum("cdc.consumer.events.applied", setup.UsersTopic));
+        Assert.Equal(scenario.OrderEvents.Count, metrics.Sum("cdc.consumer.events.applied", setup.OrdersTopic));
+        Assert.Equal(userPoison.Length, metrics.Sum("cdc.consumer.events.dead_lettered", setup.UsersTopic));
+        Assert.Equal(orderPoison.Length, metrics.Sum("cdc.consumer.events.dead_lettered", setup.OrdersTopic));
+        Assert.Equal(scenario.UserEvents.Count + userPoison.Length, metrics.Sum("cdc.consumer.batch.size", setup.UsersTopic));
     }
 
     /// <summary>The valid stream with one poison event after every few valid ones.</summary>
