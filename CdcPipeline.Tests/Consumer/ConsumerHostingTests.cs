@@ -64,7 +64,7 @@ public sealed class ConsumerHostingTests(KafkaFixture kafka, PostgresFixture pos
     [InlineData("Consumer:Topics:Orders", "")]
     public async Task A_wrong_setting_stops_the_start_with_a_message_naming_it(string setting, string value)
     {
-        var setup = new ConsumerTestSetup(kafka, "Host=127.0.0.1;Database=unused", "users", "orders", "group");
+        var setup = new ConsumerTestSetup(kafka.Client, "Host=127.0.0.1;Database=unused", "users", "orders", "group");
         await using var app = ConsumerHost.Build(setup, new Dictionary<string, string?> { [setting] = value });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));

@@ -5,7 +5,7 @@ namespace CdcPipeline.Tests.Consumer;
 
 /// <summary>A test's own topics, dead-letter topics, consumer group and database, with the settings that point the Consumer at them.</summary>
 internal sealed record ConsumerTestSetup(
-    KafkaFixture Kafka, string DatabaseConnectionString, string UsersTopic, string OrdersTopic, string GroupId)
+    KafkaTestClient Kafka, string DatabaseConnectionString, string UsersTopic, string OrdersTopic, string GroupId)
 {
     public const int UserPartitions = 3;
     public const int OrderPartitions = 5;
@@ -14,7 +14,10 @@ internal sealed record ConsumerTestSetup(
 
     public string OrdersDeadLetterTopic => OrdersTopic + ".dlq";
 
-    public static async Task<ConsumerTestSetup> CreateAsync(KafkaFixture kafka, string databaseConnectionString)
+    public static Task<ConsumerTestSetup> CreateAsync(KafkaFixture kafka, string databaseConnectionString) =>
+        CreateAsync(kafka.Client, databaseConnectionString);
+
+    public static async Task<ConsumerTestSetup> CreateAsync(KafkaTestClient kafka, string databaseConnectionString)
     {
         var setup = new ConsumerTestSetup(
             kafka, databaseConnectionString, KafkaFixture.UniqueTopic("users"), KafkaFixture.UniqueTopic("orders"),

@@ -17,7 +17,7 @@ public sealed class OriginalRunTests(KafkaFixture kafka, PostgresFixture postgre
     {
         var producerSettings = new ProducerSettings(kafka.BootstrapServers).With("Producer:Seed", Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var setup = new ConsumerTestSetup(
-            kafka, await postgres.CreateDatabaseAsync(), producerSettings.UsersTopic, producerSettings.OrdersTopic, KafkaFixture.UniqueTopic("cdc-consumer"));
+            kafka.Client, await postgres.CreateDatabaseAsync(), producerSettings.UsersTopic, producerSettings.OrdersTopic, KafkaFixture.UniqueTopic("cdc-consumer"));
         await kafka.CreateTopicAsync(setup.UsersTopic, ConsumerTestSetup.UserPartitions);
         await kafka.CreateTopicAsync(setup.OrdersTopic, ConsumerTestSetup.OrderPartitions);
         await kafka.CreateTopicAsync(setup.UsersDeadLetterTopic, 1);
