@@ -94,8 +94,15 @@ internal sealed class ConsumerLoop(
         {
             workers.StopAll();
             CommitStored();
-            consumer.Close();
-            logger.Stopped();
+            try
+            {
+                consumer.Close();
+                logger.Stopped();
+            }
+            catch (KafkaException exception)
+            {
+                logger.CloseFailed(exception.Error.Reason);
+            }
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed class PartitionBatchProcessor(
             var deadLettered = 0;
             foreach (var inbound in events.Where(inbound => inbound.Failure is not null))
             {
-                await deadLetters.PublishAsync(inbound.Message, inbound.Failure!, inbound.Error, cancellationToken);
+                await PublishInTraceAsync(inbound, cancellationToken);
                 telemetry.RecordDeadLettered(inbound.Message.Topic, inbound.FailureKind!);
                 inbound.Process?.SetStatus(ActivityStatusCode.Error, inbound.Failure);
                 inbound.Process?.SetTag("cdc.dead_letter.reason", inbound.Failure);
@@ -68,6 +68,21 @@ internal sealed class PartitionBatchProcessor(
             {
                 inbound.Process?.Dispose();
             }
+        }
+    }
+
+    /// <summary>The dead letter's publish span joins the event's own trace.</summary>
+    private async Task PublishInTraceAsync(InboundEvent inbound, CancellationToken cancellationToken)
+    {
+        var previous = Activity.Current;
+        Activity.Current = inbound.Process ?? previous;
+        try
+        {
+            await deadLetters.PublishAsync(inbound.Message, inbound.Failure!, inbound.Error, cancellationToken);
+        }
+        finally
+        {
+            Activity.Current = previous;
         }
     }
 

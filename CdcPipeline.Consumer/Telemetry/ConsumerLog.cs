@@ -58,6 +58,6 @@ internal static partial class ConsumerLog
     [LoggerMessage(18, LogLevel.Information, "Consumer stopped: batches in hand finished, offsets committed, group left")]
     public static partial void Stopped(this ILogger logger);
 
-    [LoggerMessage(19, LogLevel.Error, "Kafka client error: {Reason}")]
-    public static partial void KafkaError(this ILogger logger, string reason);
+    [LoggerMessage(19, LogLevel.Warning, "Leaving the consumer group failed (the group rebalances after the session timeout): {Reason}")]
+    public static partial void CloseFailed(this ILogger logger, string reason);
 }

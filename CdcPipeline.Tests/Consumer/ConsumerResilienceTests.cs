@@ -52,7 +52,12 @@ public sealed class ConsumerResilienceTests(KafkaFixture kafka, PostgresFixture 
         var tables = new CdcTables(setup.DatabaseConnectionString);
         var scenario = Scenario.Generate(seed: 47, userEvents: 300, orderEvents: 500);
         var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, scenario);
-        await using var consumer = await ConsumerHost.StartAsync(setup, new Dictionary<string, string?> { ["Consumer:BatchSize"] = "10" });
+        // A small queue per partition: while PostgreSQL is down the workers fall behind and their partitions are paused.
+        await using var consumer = await ConsumerHost.StartAsync(setup, new Dictionary<string, string?>
+        {
+            ["Consumer:BatchSize"] = "10",
+            ["Consumer:MaxQueuedPerPartition"] = "20",
+        });
         var health = consumer.Services.GetRequiredService<HealthCheckService>();
 
         await ConsumerDeliveryTests.ProduceAsync(setup, scenario.UserEvents);
