@@ -14,6 +14,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 {
     public const string ConnectionStringVariable = "CDC_TEST_POSTGRES";
 
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _databases = [];
     private IPostgresServer? _server;
 
     /// <summary>Where the server came from, for skip reasons and diagnostics.</summary>
@@ -53,6 +54,12 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (_server is ExternalPostgresServer)
+        {
+            // A server the fixture does not own keeps nothing of the test run.
+            await TestDatabases.DropAsync(_server.ConnectionString, _databases);
+        }
+
         if (_server is not null)
         {
             await _server.DisposeAsync();
@@ -63,8 +70,12 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// Creates a fresh database with every <c>sql/postgres/*.sql</c> file applied in name order, as the
     /// AppHost's postgres container applies its init directory, and returns its connection string.
     /// </summary>
-    public Task<string> CreateDatabaseAsync(string prefix = "cdc_test") =>
-        TestDatabases.CreateAsync(AdminConnectionString, Server.PsqlPath, prefix);
+    public async Task<string> CreateDatabaseAsync(string prefix = "cdc_test")
+    {
+        var connectionString = await TestDatabases.CreateAsync(AdminConnectionString, Server.PsqlPath, prefix);
+        _databases.Add(new NpgsqlConnectionStringBuilder(connectionString).Database!);
+        return connectionString;
+    }
 
     /// <summary>
     /// A cluster of its own that a test may stop and start (<see cref="LocalPostgresCluster.RestartAsync"/>)

@@ -22,4 +22,15 @@ internal static class TestDatabases
         await SchemaScripts.ApplyAsync(connectionString, psqlPath);
         return connectionString;
     }
+
+    public static async Task DropAsync(string adminConnectionString, IEnumerable<string> names)
+    {
+        await using var admin = new NpgsqlConnection(adminConnectionString);
+        await admin.OpenAsync();
+        foreach (var name in names)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
 }
