@@ -31,7 +31,7 @@ public static class EventDecoder
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
         {
-            return DecodeResult.Invalid($"malformed user event: {exception.Message}");
+            return DecodeResult.Invalid($"malformed user event: {Describe(exception)}");
         }
 
         return user is null ? DecodeResult.Invalid("malformed user event: the JSON value is null") : Validate(user);
@@ -51,7 +51,7 @@ public static class EventDecoder
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
         {
-            return DecodeResult.Invalid($"malformed order event: {exception.Message}");
+            return DecodeResult.Invalid($"malformed order event: {Describe(exception)}");
         }
 
         return order is null ? DecodeResult.Invalid("malformed order event: the JSON value is null") : Validate(order);
@@ -158,6 +158,12 @@ public static class EventDecoder
             ? DecodeResult.Valid(new OrderChange(EventType.Create, order.OrderId, status, userId, quantity, total, ToDatabasePrecision(placedAt)))
             : DecodeResult.Invalid("placed_at is required for an order CREATE");
     }
+
+    /// <summary>The parser's message, with the JSON path of the offending field when the message lacks it.</summary>
+    private static string Describe(Exception exception) =>
+        exception is JsonException { Path: { } path } && !exception.Message.Contains(path, StringComparison.Ordinal)
+            ? $"{exception.Message} Path: {path}"
+            : exception.Message;
 
     private static string? NameError(string name)
     {
