@@ -33,6 +33,9 @@ public static class ConsumerServiceExtensions
                 settings.Config.EnableAutoOffsetStore = false;
                 settings.Config.EnableAutoCommit = true;
                 settings.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+                // Incremental rebalancing: only partitions that move are revoked, and the member stays in its
+                // generation while it drains them, so the commit on revoke is accepted.
+                settings.Config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
             },
             (provider, consumerBuilder) => provider.GetRequiredService<PartitionWorkers>().Attach(consumerBuilder));
         builder.AddKafkaDeadLetterPublisher("kafka", settings =>

@@ -2,6 +2,7 @@ using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Trace;
 
 namespace CdcPipeline.Tests.Consumer;
 
@@ -94,6 +95,52 @@ public sealed class ConsumerResilienceTests(KafkaFixture kafka, PostgresFixture 
         await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every order after the brokers returned");
         Assert.Equal(expected.Users, await tables.UsersAsync());
         Assert.Empty(await client.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_second_consumer_joining_mid_stream_takes_over_partitions_and_no_event_is_processed_twice()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var scenario = Scenario.Generate(seed: 71, userEvents: 800, orderEvents: 1200);
+        var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, scenario);
+        // Offsets are committed only when partitions are revoked (and on stop), so a revoke that did not drain and
+        // commit would show up as events processed twice.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Consumer:BatchSize"] = "10",
+            ["Aspire:Confluent:Kafka:Consumer:Config:auto.commit.interval.ms"] = "600000",
+        };
+        var spans = new List<System.Diagnostics.Activity>();
+        var events = scenario.UserEvents.Concat(scenario.OrderEvents).ToList();
+
+        await using (var first = await ConsumerHost.StartAsync(
+            setup, settings, services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans))))
+        {
+            var producing = ProduceSlowlyAsync(setup, events);
+            await tables.WaitUntilAsync(async () => await tables.ScalarAsync<long>("SELECT count(*) FROM users") > 0, "the first consumer at work");
+            await using (var second = await ConsumerHost.StartAsync(setup, settings))
+            {
+                await producing;
+                await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every order");
+            }
+        }
+
+        Assert.Equal(expected.Users, await tables.UsersAsync());
+        var processed = spans.Where(span => span.DisplayName == $"process {setup.UsersTopic}" || span.DisplayName == $"process {setup.OrdersTopic}")
+            .Select(span => $"{span.GetTagItem("messaging.destination.name")}/{span.GetTagItem("messaging.destination.partition.id")}/{span.GetTagItem("messaging.kafka.offset")}")
+            .ToList();
+        Assert.Equal(events.Count, processed.Distinct().Count());
+        Assert.Equal(events.Count, processed.Count);
+    }
+
+    private static async Task ProduceSlowlyAsync(ConsumerTestSetup setup, IReadOnlyList<WireEvent> events)
+    {
+        foreach (var chunk in events.Chunk(50))
+        {
+            await ConsumerDeliveryTests.ProduceAsync(setup, chunk);
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     private static async Task WaitForHealthAsync(HealthCheckService health, HealthStatus status)
