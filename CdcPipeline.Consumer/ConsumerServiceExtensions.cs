@@ -33,8 +33,8 @@ public static class ConsumerServiceExtensions
                 settings.Config.EnableAutoOffsetStore = false;
                 settings.Config.EnableAutoCommit = true;
                 settings.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
-                // Incremental rebalancing: only partitions that move are revoked, and the member stays in its
-                // generation while it drains them, so the commit on revoke is accepted.
+                // Incremental rebalancing: only the partitions that move are revoked (drained and committed first);
+                // the others keep being processed while the group rebalances.
                 settings.Config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
             },
             (provider, consumerBuilder) => provider.GetRequiredService<PartitionWorkers>().Attach(consumerBuilder));
