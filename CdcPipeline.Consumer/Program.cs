@@ -1,6 +1,9 @@
+using CdcPipeline.Consumer;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 

@@ -13,10 +13,10 @@ CREATE TABLE IF NOT EXISTS users (
 
 CREATE TABLE IF NOT EXISTS orders (
     id           uuid PRIMARY KEY,
-    status       varchar(10) NOT NULL,
+    status       varchar(10) NOT NULL CONSTRAINT orders_status_known CHECK (status IN ('PLACED', 'SHIPPED', 'CANCELLED')),
     user_id      uuid NOT NULL REFERENCES users (id),
-    quantity     integer NOT NULL,
-    total_amount decimal(10, 2) NOT NULL,
+    quantity     integer NOT NULL CONSTRAINT orders_quantity_positive CHECK (quantity > 0),
+    total_amount decimal(10, 2) NOT NULL CONSTRAINT orders_total_not_negative CHECK (total_amount >= 0),
     placed_at    timestamptz,
     modified_at  timestamptz,
     is_deleted   boolean NOT NULL DEFAULT false

@@ -1,0 +1,64 @@
+using CdcPipeline.Consumer.Hosting;
+using CdcPipeline.Consumer.Options;
+using CdcPipeline.Consumer.Persistence;
+using CdcPipeline.Consumer.Processing;
+using CdcPipeline.Consumer.Telemetry;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.Consumer;
+
+public static class ConsumerServiceExtensions
+{
+    /// <summary>
+    /// Everything the Consumer runs on: its settings (section <c>Consumer</c>, validated on start), PostgreSQL
+    /// (<c>ConnectionStrings:cdcdb</c>), the Kafka consumer and dead-letter publisher (<c>ConnectionStrings:kafka</c>),
+    /// the partition workers, the consume loop and the health check <c>consumer</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ConsumerOptions>().BindConfiguration(ConsumerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConsumerOptions>, ConsumerOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        builder.AddNpgsqlDataSource("cdcdb");
+
+        var groupId = builder.Configuration[$"{ConsumerOptions.SectionName}:{nameof(ConsumerOptions.GroupId)}"];
+        builder.AddKafkaConsumer<byte[]?, byte[]?>(
+            "kafka",
+            settings =>
+            {
+                settings.Config.GroupId = string.IsNullOrWhiteSpace(groupId) ? new ConsumerOptions().GroupId : groupId;
+                settings.Config.EnableAutoOffsetStore = false;
+                settings.Config.EnableAutoCommit = true;
+                settings.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+                // Incremental rebalancing: only the partitions that move are revoked (drained and committed first);
+                // the others keep being processed while the group rebalances.
+                settings.Config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
+            },
+            (provider, consumerBuilder) => provider.GetRequiredService<PartitionWorkers>().Attach(consumerBuilder));
+        builder.AddKafkaDeadLetterPublisher("kafka", settings =>
+        {
+            if (builder.Configuration[$"{ConsumerOptions.SectionName}:{nameof(ConsumerOptions.DeadLetterSuffix)}"] is { Length: > 0 } suffix)
+            {
+                settings.TopicSuffix = suffix;
+            }
+        });
+
+        services.AddSingleton<ConsumerTelemetry>();
+        services.AddSingleton<ConsumerHealth>();
+        services.AddSingleton<UserChangeWriter>();
+        services.AddSingleton<OrderChangeWriter>();
+        services.AddSingleton<ChangeApplier>();
+        services.AddSingleton<DatabaseRetry>();
+        services.AddSingleton<MissingUserRetry>();
+        services.AddSingleton<IDeadLetterSink, KafkaDeadLetterSink>();
+        services.AddSingleton<DeadLetterRetry>();
+        services.AddSingleton<PartitionBatchProcessor>();
+        services.AddSingleton<PartitionWorkers>();
+        services.AddHostedService<ConsumerLoop>();
+        services.AddHealthChecks().AddCheck<ConsumerHealth>("consumer");
+        return builder;
+    }
+}

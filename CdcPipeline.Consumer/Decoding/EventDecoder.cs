@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json;
+using CdcPipeline.Events;
+
+namespace CdcPipeline.Consumer.Decoding;
+
+/// <summary>
+/// Parses the original pipeline's JSON events and checks them against what the schema accepts, so a bad
+/// event is set aside with a reason that names the field before anything is written.
+/// </summary>
+public static class EventDecoder
+{
+    public const int MaxNameLength = 50;
+
+    /// <summary>numeric(10,2): the largest total PostgreSQL stores after rounding to cents.</summary>
+    public const decimal MaxOrderTotal = 99_999_999.99m;
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static DecodeResult DecodeUser(ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return DecodeResult.Invalid("empty message: a user event needs a JSON value");
+        }
+
+        UserEvent? user;
+        try
+        {
+            user = JsonSerializer.Deserialize(json, EventJsonContext.Default.UserEvent);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return DecodeResult.Invalid($"malformed user event: {Describe(exception)}");
+        }
+
+        return user is null ? DecodeResult.Invalid("malformed user event: the JSON value is null") : Validate(user);
+    }
+
+    public static DecodeResult DecodeOrder(ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return DecodeResult.Invalid("empty message: an order event needs a JSON value");
+        }
+
+        OrderEvent? order;
+        try
+        {
+            order = JsonSerializer.Deserialize(json, EventJsonContext.Default.OrderEvent);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return DecodeResult.Invalid($"malformed order event: {Describe(exception)}");
+        }
+
+        return order is null ? DecodeResult.Invalid("malformed order event: the JSON value is null") : Validate(order);
+    }
+
+    private static DecodeResult Validate(UserEvent user)
+    {
+        if (!Enum.IsDefined(user.EventType))
+        {
+            return DecodeResult.Invalid($"unknown event_type {(int)user.EventType}: expected CREATE, UPDATE or DELETE");
+        }
+
+        if (user.UserId == Guid.Empty)
+        {
+            return DecodeResult.Invalid("user_id is the nil UUID");
+        }
+
+        if (user.Name is not null && NameError(user.Name) is { } nameError)
+        {
+            return DecodeResult.Invalid(nameError);
+        }
+
+        switch (user.EventType)
+        {
+            case EventType.Create:
+                if (string.IsNullOrEmpty(user.Name))
+                {
+                    return DecodeResult.Invalid("name is required for a user CREATE");
+                }
+
+                if (user.DateOfBirth is null)
+                {
+                    return DecodeResult.Invalid("dob is required for a user CREATE");
+                }
+
+                return user.CreatedAt is { } createdAt
+                    ? DecodeResult.Valid(new UserChange(EventType.Create, user.UserId, user.Name, user.DateOfBirth, ToDatabasePrecision(createdAt)))
+                    : DecodeResult.Invalid("created_at is required for a user CREATE");
+
+            default:
+                return user.ModifiedAt is { } modifiedAt
+                    ? DecodeResult.Valid(new UserChange(user.EventType, user.UserId, user.Name, null, ToDatabasePrecision(modifiedAt)))
+                    : DecodeResult.Invalid($"modified_at is required for a user {Wire(user.EventType)}");
+        }
+    }
+
+    private static DecodeResult Validate(OrderEvent order)
+    {
+        if (!Enum.IsDefined(order.EventType))
+        {
+            return DecodeResult.Invalid($"unknown event_type {(int)order.EventType}: expected CREATE, UPDATE or DELETE");
+        }
+
+        if (!Enum.IsDefined(order.Status))
+        {
+            return DecodeResult.Invalid($"unknown order_status {(int)order.Status}: expected PLACED, SHIPPED or CANCELLED");
+        }
+
+        if (order.OrderId == Guid.Empty)
+        {
+            return DecodeResult.Invalid("order_id is the nil UUID");
+        }
+
+        if (order.UserId == Guid.Empty)
+        {
+            return DecodeResult.Invalid("user_id is the nil UUID");
+        }
+
+        var status = Wire(order.Status);
+        if (order.EventType != EventType.Create)
+        {
+            return order.ModifiedAt is { } modifiedAt
+                ? DecodeResult.Valid(new OrderChange(order.EventType, order.OrderId, status, order.UserId, null, null, ToDatabasePrecision(modifiedAt)))
+                : DecodeResult.Invalid($"modified_at is required for an order {Wire(order.EventType)}");
+        }
+
+        if (order.UserId is not { } userId)
+        {
+            return DecodeResult.Invalid("user_id is required for an order CREATE");
+        }
+
+        if (order.Quantity is not { } quantity)
+        {
+            return DecodeResult.Invalid("quantity is required for an order CREATE");
+        }
+
+        if (quantity <= 0)
+        {
+            return DecodeResult.Invalid($"quantity must be positive (was {quantity.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        if (order.OrderTotal is not { } total)
+        {
+            return DecodeResult.Invalid("order_total is required for an order CREATE");
+        }
+
+        if (total < 0 || Math.Round(total, 2, MidpointRounding.AwayFromZero) > MaxOrderTotal)
+        {
+            return DecodeResult.Invalid(
+                $"order_total must be between 0 and {MaxOrderTotal.ToString(CultureInfo.InvariantCulture)} (was {total.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        return order.PlacedAt is { } placedAt
+            ? DecodeResult.Valid(new OrderChange(EventType.Create, order.OrderId, status, userId, quantity, total, ToDatabasePrecision(placedAt)))
+            : DecodeResult.Invalid("placed_at is required for an order CREATE");
+    }
+
+    /// <summary>The parser's message, with the JSON path of the offending field when the message lacks it.</summary>
+    private static string Describe(Exception exception) =>
+        exception is JsonException { Path: { } path } && !exception.Message.Contains(path, StringComparison.Ordinal)
+            ? $"{exception.Message} Path: {path}"
+            : exception.Message;
+
+    private static string? NameError(string name)
+    {
+        if (name.Contains('\0', StringComparison.Ordinal))
+        {
+            return "name contains a NUL character, which PostgreSQL text cannot store";
+        }
+
+        try
+        {
+            StrictUtf8.GetByteCount(name);
+        }
+        catch (ArgumentException)
+        {
+            return "name is not valid Unicode (it contains a lone surrogate)";
+        }
+
+        var length = name.EnumerateRunes().Count();
+        return length > MaxNameLength
+            ? $"name is longer than {MaxNameLength} characters ({length.ToString(CultureInfo.InvariantCulture)})"
+            : null;
+    }
+
+    /// <summary>UTC, truncated to microseconds: the value PostgreSQL stores, so comparisons with stored rows are exact.</summary>
+    private static DateTimeOffset ToDatabasePrecision(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
+    }
+
+    private static string Wire(EventType type) => type switch
+    {
+        EventType.Create => "CREATE",
+        EventType.Update => "UPDATE",
+        _ => "DELETE",
+    };
+
+    private static string Wire(OrderStatus status) => status switch
+    {
+        OrderStatus.Placed => "PLACED",
+        OrderStatus.Shipped => "SHIPPED",
+        _ => "CANCELLED",
+    };
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using CdcPipeline.Consumer.Options;
+using CdcPipeline.Consumer.Processing;
+using CdcPipeline.Consumer.Telemetry;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CdcPipeline.Consumer.Hosting;
+
+/// <summary>
+/// One <see cref="PartitionWorker"/> per assigned partition, following the group's rebalances: assigned partitions
+/// get a worker; revoked ones finish their batch in hand and commit before they go; lost ones stop without
+/// committing. Also pauses a partition whose worker falls behind, so memory stays bounded.
+/// </summary>
+internal sealed class PartitionWorkers(
+    PartitionBatchProcessor processor,
+    IOptions<ConsumerOptions> options,
+    ILogger<PartitionWorkers> logger)
+{
+    private readonly ConcurrentDictionary<TopicPartition, PartitionWorker> _workers = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly ConsumerOptions _options = options.Value;
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+
+    /// <summary>A worker that failed: the consumer stops rather than skip its partition.</summary>
+    public (TopicPartition Partition, Exception Error)? Failure { get; private set; }
+
+    public bool AllIdle => _workers.Values.All(worker => worker.IsIdle);
+
+    public int Count => _workers.Count;
+
+    /// <summary>Hooks the rebalance handlers into the consumer being built.</summary>
+    public void Attach(ConsumerBuilder<byte[]?, byte[]?> builder) =>
+        builder
+            .SetPartitionsAssignedHandler((consumer, partitions) => Assign(consumer, partitions))
+            .SetPartitionsRevokedHandler((consumer, partitions) => Revoke(consumer, partitions.Select(p => p.TopicPartition)))
+            .SetPartitionsLostHandler((_, partitions) => Lose(partitions.Select(p => p.TopicPartition)));
+
+    /// <summary>Routes a message to its partition's worker and pauses the partition when its worker falls behind.</summary>
+    public void Dispatch(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> message)
+    {
+        var worker = _workers.GetOrAdd(message.TopicPartition, partition => Start(consumer, partition));
+        worker.Enqueue(message);
+        if (!worker.Paused && worker.Queued >= _options.MaxQueuedPerPartition)
+        {
+            consumer.Pause([worker.Partition]);
+            worker.Paused = true;
+            logger.PartitionPaused(worker.Partition.Topic, worker.Partition.Partition.Value, worker.Queued);
+        }
+    }
+
+    /// <summary>Resumes paused partitions whose workers have caught up; reports a failed worker.</summary>
+    public void Supervise(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        foreach (var worker in _workers.Values)
+        {
+            if (worker.Completion.IsFaulted && Failure is null)
+            {
+                Failure = (worker.Partition, worker.Completion.Exception!.GetBaseException());
+            }
+
+            if (worker.Paused && worker.Queued <= _options.MaxQueuedPerPartition / 2)
+            {
+                consumer.Resume([worker.Partition]);
+                worker.Paused = false;
+            }
+        }
+    }
+
+    /// <summary>Stops every worker after its batch in hand (shutdown).</summary>
+    public void StopAll() => Stop(_workers.Keys.ToArray());
+
+    /// <summary>Cancels the batches in hand: the host's shutdown timeout ran out. Their offsets are not stored.</summary>
+    public void Abort() => _abort.Cancel();
+
+    private void Assign(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _workers.GetOrAdd(partition, p => Start(consumer, p));
+        }
+
+        logger.PartitionsAssigned(string.Join(", ", partitions));
+    }
+
+    private void Revoke(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<TopicPartition> partitions)
+    {
+        var revoked = partitions.ToArray();
+        Stop(revoked);
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing stored since the last commit.
+        }
+        catch (KafkaException exception)
+        {
+            logger.CommitFailed(exception.Error.Reason);
+        }
+
+        logger.PartitionsRevoked(string.Join(", ", revoked));
+    }
+
+    private void Lose(IEnumerable<TopicPartition> partitions)
+    {
+        var lost = partitions.ToArray();
+        foreach (var partition in lost)
+        {
+            if (_workers.TryGetValue(partition, out var worker))
+            {
+                worker.Lost = true;
+            }
+        }
+
+        Stop(lost);
+        logger.PartitionsLost(string.Join(", ", lost));
+    }
+
+    private void Stop(TopicPartition[] partitions)
+    {
+        var stopping = new List<Task>();
+        foreach (var partition in partitions)
+        {
+            if (_workers.TryRemove(partition, out var worker))
+            {
+                stopping.Add(worker.StopAsync());
+            }
+        }
+
+        try
+        {
+            // Rebalance callbacks and shutdown run on the consume thread, which must wait for the batches in hand.
+            Task.WhenAll(stopping).GetAwaiter().GetResult();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            if (Failure is null && stopping.FirstOrDefault(task => task.IsFaulted) is { } failed)
+            {
+                Failure = (partitions[0], failed.Exception!.GetBaseException());
+            }
+        }
+    }
+
+    private PartitionWorker Start(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
+    {
+        _consumer = consumer;
+        return new PartitionWorker(partition, processor, _options, StoreOffset, _abort.Token);
+    }
+
+    private void StoreOffset(TopicPartitionOffset offset)
+    {
+        try
+        {
+            _consumer!.StoreOffset(offset);
+        }
+        catch (KafkaException exception)
+        {
+            logger.StoreOffsetFailed(offset.Offset.Value, offset.Topic, offset.Partition.Value, exception.Error.Reason);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace CdcPipeline.Consumer.Options;
+
+/// <summary>Settings of the Consumer, bound from configuration section <c>Consumer</c>.</summary>
+public sealed class ConsumerOptions
+{
+    public const string SectionName = "Consumer";
+
+    /// <summary>The topics to consume, by the kind of event they carry.</summary>
+    public ConsumerTopics Topics { get; set; } = new();
+
+    /// <summary>The Kafka consumer group (<c>Consumer:GroupId</c>).</summary>
+    public string GroupId { get; set; } = "cdc-consumer";
+
+    /// <summary>Most events of one partition written in one transaction.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How long a partition worker waits to fill a batch before it writes what it has.</summary>
+    public TimeSpan BatchTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>When set, the consumer exits (code 0) after this long without a message once it has caught up.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>How long an order waits, retried with exponential backoff, for its user before it is dead-lettered.</summary>
+    public TimeSpan MissingUserRetryBudget { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first backoff delay of the missing-user retry; each next delay doubles (with jitter).</summary>
+    public TimeSpan MissingUserRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest backoff delay between attempts while PostgreSQL is unavailable.</summary>
+    public TimeSpan DatabaseRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Suffix of the dead-letter topic of each consumed topic (<c>users</c> → <c>users.dlq</c>).</summary>
+    public string DeadLetterSuffix { get; set; } = ".dlq";
+
+    /// <summary>Events queued for one partition worker above which the partition is paused until it catches up.</summary>
+    public int MaxQueuedPerPartition { get; set; } = 5000;
+
+    public IEnumerable<string> TopicNames => [Topics.Users, Topics.Orders];
+}
+
+/// <summary>Topic names (<c>Consumer:Topics:Users</c>, <c>Consumer:Topics:Orders</c>).</summary>
+public sealed class ConsumerTopics
+{
+    public string Users { get; set; } = "users";
+
+    public string Orders { get; set; } = "orders";
+}

@@ -1,0 +1,94 @@
+using CdcPipeline.Consumer.Decoding;
+using CdcPipeline.Events;
+using Npgsql;
+
+namespace CdcPipeline.Consumer.Persistence;
+
+/// <summary>
+/// The original's order statements, set-based and guarded by the event time. A CREATE whose user does not
+/// exist yet is not inserted (no foreign-key failure aborts the batch): its key comes back as missing-user.
+/// DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did.
+/// </summary>
+public sealed class OrderChangeWriter : IChangeWriter
+{
+    private const string Creates = """
+        WITH s AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::integer[], $5::numeric[], $6::timestamptz[])
+                AS s(id, status, user_id, quantity, total_amount, placed_at)),
+        inserted AS (
+            INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at)
+            SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at
+              FROM s
+             WHERE EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.user_id)
+            ON CONFLICT (id) DO UPDATE
+                SET status = excluded.status, user_id = excluded.user_id, quantity = excluded.quantity,
+                    total_amount = excluded.total_amount, placed_at = excluded.placed_at
+                WHERE (o.placed_at IS NULL OR o.placed_at < excluded.placed_at)
+                  AND (o.modified_at IS NULL OR o.modified_at < excluded.placed_at)
+            RETURNING o.id)
+        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.user_id)
+        """;
+
+    private const string Updates = """
+        WITH s AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS s(id, status, modified_at)),
+        applied AS (
+            UPDATE orders AS o
+               SET status = s.status, modified_at = s.modified_at
+              FROM s
+             WHERE o.id = s.id
+               AND (o.modified_at IS NULL OR o.modified_at < s.modified_at)
+               AND (o.placed_at IS NULL OR o.placed_at <= s.modified_at)
+            RETURNING o.id)
+        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM orders AS o WHERE o.id = s.id)
+        """;
+
+    private const string Deletes = """
+        WITH s AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS s(id, status, modified_at)),
+        applied AS (
+            UPDATE orders AS o
+               SET is_deleted = true,
+                   status = CASE WHEN o.modified_at IS NULL OR o.modified_at < s.modified_at THEN s.status ELSE o.status END,
+                   modified_at = greatest(o.modified_at, s.modified_at)
+              FROM s
+             WHERE o.id = s.id
+               AND (NOT o.is_deleted OR o.modified_at IS NULL OR o.modified_at < s.modified_at)
+            RETURNING o.id)
+        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM orders AS o WHERE o.id = s.id)
+        """;
+
+    public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round)
+    {
+        var changes = round.Cast<OrderChange>().ToArray();
+        var creates = changes.Where(change => change.Type == EventType.Create).ToArray();
+        var updates = changes.Where(change => change.Type == EventType.Update).ToArray();
+        var deletes = changes.Where(change => change.Type == EventType.Delete).ToArray();
+
+        batch.BatchCommands.Add(UserChangeWriter.Command(Creates,
+            creates.Select(change => change.OrderId).ToArray(),
+            creates.Select(change => change.Status).ToArray(),
+            creates.Select(change => change.UserId!.Value).ToArray(),
+            creates.Select(change => change.Quantity!.Value).ToArray(),
+            creates.Select(change => change.Total!.Value).ToArray(),
+            creates.Select(change => change.At).ToArray()));
+        batch.BatchCommands.Add(UserChangeWriter.Command(Updates,
+            updates.Select(change => change.OrderId).ToArray(),
+            updates.Select(change => change.Status).ToArray(),
+            updates.Select(change => change.At).ToArray()));
+        batch.BatchCommands.Add(UserChangeWriter.Command(Deletes,
+            deletes.Select(change => change.OrderId).ToArray(),
+            deletes.Select(change => change.Status).ToArray(),
+            deletes.Select(change => change.At).ToArray()));
+    }
+
+    public async Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var missingUser = await RoundOutcome.ReadKeysAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var missingTarget = await RoundOutcome.ReadKeysAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        missingTarget.UnionWith(await RoundOutcome.ReadKeysAsync(reader, cancellationToken));
+        return new RoundOutcome(missingTarget, missingUser);
+    }
+}

@@ -1,0 +1,93 @@
+using CdcPipeline.Consumer.Decoding;
+using CdcPipeline.Events;
+using Npgsql;
+
+namespace CdcPipeline.Consumer.Persistence;
+
+/// <summary>
+/// The original's user statements, set-based over arrays (<c>unnest</c>) and guarded by the event time:
+/// CREATE inserts (a redelivered or older CREATE changes nothing), UPDATE sets name and modified_at only when
+/// newer than the row, DELETE sets the soft-delete flag (the trigger cascades to orders).
+/// </summary>
+public sealed class UserChangeWriter : IChangeWriter
+{
+    private const string Creates = """
+        WITH s AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::timestamptz[]) AS s(id, name, dob, created_at))
+        INSERT INTO users AS u (id, name, dob, created_at)
+        SELECT id, name, dob, created_at FROM s
+        ON CONFLICT (id) DO UPDATE
+            SET name = excluded.name, dob = excluded.dob, created_at = excluded.created_at
+            WHERE (u.created_at IS NULL OR u.created_at < excluded.created_at)
+              AND (u.modified_at IS NULL OR u.modified_at < excluded.created_at)
+        RETURNING NULL::uuid AS missing
+        """;
+
+    private const string Updates = """
+        WITH s AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS s(id, name, modified_at)),
+        applied AS (
+            UPDATE users AS u
+               SET name = coalesce(s.name, u.name), modified_at = s.modified_at
+              FROM s
+             WHERE u.id = s.id
+               AND (u.modified_at IS NULL OR u.modified_at < s.modified_at)
+               AND (u.created_at IS NULL OR u.created_at <= s.modified_at)
+            RETURNING u.id)
+        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.id)
+        """;
+
+    private const string Deletes = """
+        WITH s AS (
+            SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS s(id, modified_at)),
+        applied AS (
+            UPDATE users AS u
+               SET is_deleted = true, modified_at = greatest(u.modified_at, s.modified_at)
+              FROM s
+             WHERE u.id = s.id
+               AND (NOT u.is_deleted OR u.modified_at IS NULL OR u.modified_at < s.modified_at)
+            RETURNING u.id)
+        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.id)
+        """;
+
+    public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round)
+    {
+        var changes = round.Cast<UserChange>().ToArray();
+        var creates = changes.Where(change => change.Type == EventType.Create).ToArray();
+        var updates = changes.Where(change => change.Type == EventType.Update).ToArray();
+        var deletes = changes.Where(change => change.Type == EventType.Delete).ToArray();
+
+        batch.BatchCommands.Add(Command(Creates,
+            creates.Select(change => change.UserId).ToArray(),
+            creates.Select(change => change.Name!).ToArray(),
+            creates.Select(change => change.DateOfBirth!.Value).ToArray(),
+            creates.Select(change => change.At).ToArray()));
+        batch.BatchCommands.Add(Command(Updates,
+            updates.Select(change => change.UserId).ToArray(),
+            updates.Select(change => change.Name).ToArray(),
+            updates.Select(change => change.At).ToArray()));
+        batch.BatchCommands.Add(Command(Deletes,
+            deletes.Select(change => change.UserId).ToArray(),
+            deletes.Select(change => change.At).ToArray()));
+    }
+
+    public async Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.NextResultAsync(cancellationToken);
+        var missing = await RoundOutcome.ReadKeysAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        missing.UnionWith(await RoundOutcome.ReadKeysAsync(reader, cancellationToken));
+        return new RoundOutcome(missing, new HashSet<Guid>());
+    }
+
+    internal static NpgsqlBatchCommand Command(string sql, params object[] arrays)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var array in arrays)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = array });
+        }
+
+        return command;
+    }
+}

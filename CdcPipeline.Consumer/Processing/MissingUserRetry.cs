@@ -1,0 +1,82 @@
+using CdcPipeline.Consumer.Decoding;
+using CdcPipeline.Consumer.Options;
+using CdcPipeline.Consumer.Persistence;
+using CdcPipeline.Consumer.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace CdcPipeline.Consumer.Processing;
+
+/// <summary>
+/// Orders whose user has not arrived yet (users and orders are separate topics): retried with exponential backoff
+/// and jitter until they apply or <c>Consumer:MissingUserRetryBudget</c> is spent; the partition waits no longer
+/// than that. What is still waiting then is marked for the dead-letter topic with the reason.
+/// </summary>
+internal sealed class MissingUserRetry(
+    ChangeApplier applier,
+    DatabaseRetry databaseRetry,
+    IOptions<ConsumerOptions> options,
+    TimeProvider timeProvider,
+    ILogger<MissingUserRetry> logger)
+{
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+
+    private readonly ConsumerOptions _options = options.Value;
+
+    public async Task ApplyAsync(IChangeWriter writer, IReadOnlyList<InboundEvent> awaiting, CancellationToken cancellationToken)
+    {
+        var budget = _options.MissingUserRetryBudget;
+        var started = timeProvider.GetTimestamp();
+        var pending = awaiting;
+        if (budget > TimeSpan.Zero)
+        {
+            var pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = timeProvider }
+                .AddRetry(new RetryStrategyOptions<bool>
+                {
+                    ShouldHandle = arguments => ValueTask.FromResult(
+                        arguments.Outcome is { Exception: null, Result: false } && timeProvider.GetElapsedTime(started) < budget),
+                    MaxRetryAttempts = int.MaxValue,
+                    DelayGenerator = arguments => ValueTask.FromResult<TimeSpan?>(
+                        NextDelay(arguments.AttemptNumber, budget - timeProvider.GetElapsedTime(started))),
+                    OnRetry = arguments =>
+                    {
+                        var first = pending[0].Message;
+                        logger.AwaitingUsers(pending.Count, first.Topic, first.Partition.Value, arguments.AttemptNumber + 1, arguments.RetryDelay);
+                        return ValueTask.CompletedTask;
+                    },
+                })
+                .Build();
+
+            await pipeline.ExecuteAsync(
+                async token =>
+                {
+                    var changes = pending.Select(inbound => inbound.Change!).ToArray();
+                    var result = await databaseRetry.ExecuteAsync(
+                        attemptToken => applier.ApplyAsync(writer, changes, new HashSet<Guid>(), attemptToken), token);
+                    PartitionBatchProcessor.Record(pending, result, Enumerable.Range(0, pending.Count).ToArray());
+                    pending = result.AwaitingUser.Select(index => pending[index]).ToArray();
+                    return pending.Count == 0;
+                },
+                cancellationToken);
+        }
+
+        var budgetText = $"{budget} (Consumer:MissingUserRetryBudget)";
+        foreach (var inbound in pending)
+        {
+            var change = (OrderChange)inbound.Change!;
+            inbound.MarkFailed("missing-user", change.UserId is { } userId
+                ? $"user {userId} of order {change.OrderId} did not arrive within {budgetText}"
+                : $"order {change.OrderId} was never created: its CREATE waited for a user that did not arrive within {budgetText}");
+        }
+    }
+
+    private TimeSpan NextDelay(int attempt, TimeSpan remaining)
+    {
+        var exponential = _options.MissingUserRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20));
+        var jittered = Math.Min(exponential, MaxDelay.TotalMilliseconds) * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        var delay = TimeSpan.FromMilliseconds(jittered);
+        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : delay > remaining ? remaining : delay;
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging;
+
+namespace CdcPipeline.Consumer.Telemetry;
+
+internal static partial class ConsumerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Consuming topics {Topics} as group {GroupId}")]
+    public static partial void Subscribed(this ILogger logger, string topics, string groupId);
+
+    [LoggerMessage(2, LogLevel.Information, "Partitions assigned: {Partitions}")]
+    public static partial void PartitionsAssigned(this ILogger logger, string partitions);
+
+    [LoggerMessage(3, LogLevel.Information, "Partitions revoked: {Partitions}; their batches in hand were finished and committed")]
+    public static partial void PartitionsRevoked(this ILogger logger, string partitions);
+
+    [LoggerMessage(4, LogLevel.Warning, "Partitions lost: {Partitions}; their offsets are not committed and will be redelivered")]
+    public static partial void PartitionsLost(this ILogger logger, string partitions);
+
+    [LoggerMessage(5, LogLevel.Warning, "Consume error (the consumer goes on): {Reason}")]
+    public static partial void ConsumeError(this ILogger logger, string reason);
+
+    [LoggerMessage(6, LogLevel.Critical, "Fatal Kafka error, the consumer stops: {Reason}")]
+    public static partial void FatalKafkaError(this ILogger logger, string reason);
+
+    [LoggerMessage(7, LogLevel.Debug, "Applied batch of {Count} events from {Topic} [{Partition}] up to offset {Offset}: {Applied} applied, {DeadLettered} dead-lettered")]
+    public static partial void BatchApplied(this ILogger logger, int count, string topic, int partition, long offset, int applied, int deadLettered);
+
+    [LoggerMessage(8, LogLevel.Warning, "Dead-lettered {Topic} [{Partition}] @{Offset} to {DeadLetterTopic}: {Reason}")]
+    public static partial void DeadLettered(this ILogger logger, string topic, int partition, long offset, string deadLetterTopic, string reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "PostgreSQL unavailable (attempt {Attempt}, next try in {Delay}): {Error}")]
+    public static partial void DatabaseUnavailable(this ILogger logger, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(10, LogLevel.Information, "PostgreSQL available again after {Attempts} failed attempts")]
+    public static partial void DatabaseRecovered(this ILogger logger, int attempts);
+
+    [LoggerMessage(11, LogLevel.Information, "{Count} orders of {Topic} [{Partition}] wait for their users (attempt {Attempt}, next try in {Delay})")]
+    public static partial void AwaitingUsers(this ILogger logger, int count, string topic, int partition, int attempt, TimeSpan delay);
+
+    [LoggerMessage(12, LogLevel.Information, "No message for {IdleTimeout} after catching up: the consumer exits (Consumer:IdleTimeout)")]
+    public static partial void IdleTimeoutReached(this ILogger logger, TimeSpan idleTimeout);
+
+    [LoggerMessage(13, LogLevel.Warning, "Could not store offset {Offset} of {Topic} [{Partition}] (partition no longer assigned?): {Reason}")]
+    public static partial void StoreOffsetFailed(this ILogger logger, long offset, string topic, int partition, string reason);
+
+    [LoggerMessage(14, LogLevel.Warning, "Committing offsets failed: {Reason}")]
+    public static partial void CommitFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(15, LogLevel.Critical, "Partition worker of {Topic} [{Partition}] failed; the consumer stops so nothing is skipped")]
+    public static partial void WorkerFailed(this ILogger logger, Exception exception, string topic, int partition);
+
+    [LoggerMessage(16, LogLevel.Warning, "Dead-letter publishing failed (attempt {Attempt}, next try in {Delay}): {Error}")]
+    public static partial void DeadLetterRetry(this ILogger logger, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(17, LogLevel.Information, "Partition {Topic} [{Partition}] paused: {Queued} events queued; resumes when its worker catches up")]
+    public static partial void PartitionPaused(this ILogger logger, string topic, int partition, int queued);
+
+    [LoggerMessage(18, LogLevel.Information, "Consumer stopped: batches in hand finished, offsets committed, group left")]
+    public static partial void Stopped(this ILogger logger);
+
+    [LoggerMessage(19, LogLevel.Warning, "Leaving the consumer group failed (the group rebalances after the session timeout): {Reason}")]
+    public static partial void CloseFailed(this ILogger logger, string reason);
+}

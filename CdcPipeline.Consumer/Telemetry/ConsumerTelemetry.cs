@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CdcPipeline.Consumer.Telemetry;
+
+/// <summary>
+/// The Consumer's activity source and its metrics (meter <c>CdcPipeline.Consumer</c>). Lag per partition is the
+/// Kafka integration's gauge <c>cdc.kafka.consumer.lag</c>, fed by librdkafka statistics.
+/// </summary>
+public sealed class ConsumerTelemetry : IDisposable
+{
+    public const string Name = "CdcPipeline.Consumer";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _applied;
+    private readonly Counter<long> _deadLettered;
+    private readonly Histogram<int> _batchSize;
+
+    public ConsumerTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        _applied = _meter.CreateCounter<long>("cdc.consumer.events.applied", "{event}",
+            "Events applied to PostgreSQL (rate: events applied per second).");
+        _deadLettered = _meter.CreateCounter<long>("cdc.consumer.events.dead_lettered", "{event}",
+            "Events sent to a dead-letter topic.");
+        _batchSize = _meter.CreateHistogram<int>("cdc.consumer.batch.size", "{event}",
+            "Events per batch written in one transaction.");
+    }
+
+    public void RecordBatch(string topic, int size, int applied)
+    {
+        var tag = new KeyValuePair<string, object?>("messaging.destination.name", topic);
+        _batchSize.Record(size, tag);
+        if (applied > 0)
+        {
+            _applied.Add(applied, tag);
+        }
+    }
+
+    public void RecordDeadLettered(string topic, string reasonKind) =>
+        _deadLettered.Add(1,
+            new KeyValuePair<string, object?>("messaging.destination.name", topic),
+            new KeyValuePair<string, object?>("cdc.dead_letter.reason", reasonKind));
+
+    public void Dispose() => _meter.Dispose();
+}

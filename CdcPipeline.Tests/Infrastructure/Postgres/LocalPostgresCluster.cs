@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CdcPipeline.Tests.Infrastructure.Postgres;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster from the locally installed server binaries: initdb into a temp directory,
+/// listening on 127.0.0.1 on a free port with its unix socket in that directory, logical replication on,
+/// durability off. Stopped and deleted on dispose, on a failed start and at process exit.
+/// </summary>
+public sealed class LocalPostgresCluster : IPostgresServer
+{
+    private const string InstallRoot = "/usr/lib/postgresql";
+    private const string ServiceUser = "postgres";
+
+    private readonly string _binDirectory;
+    private readonly string _rootDirectory;
+    private readonly string _dataDirectory;
+    private readonly int _port;
+    private int _disposed;
+
+    private LocalPostgresCluster(string binDirectory, string rootDirectory, int port)
+    {
+        _binDirectory = binDirectory;
+        _rootDirectory = rootDirectory;
+        _dataDirectory = Path.Combine(rootDirectory, "data");
+        _port = port;
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = ServiceUser,
+            Database = "postgres",
+            Timeout = 5,
+            MaxPoolSize = 20,
+        }.ConnectionString;
+    }
+
+    public string ConnectionString { get; }
+
+    public string Description => $"local cluster from {_binDirectory} on 127.0.0.1:{_port}";
+
+    public string? PsqlPath => Path.Combine(_binDirectory, "psql");
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>The bin directory of the newest installed PostgreSQL server version, or null when none is installed.</summary>
+    public static string? FindBinDirectory()
+    {
+        if (!Directory.Exists(InstallRoot))
+        {
+            return null;
+        }
+
+        return Directory.GetDirectories(InstallRoot)
+            .Select(directory => (Directory: directory, Version: ParseVersion(Path.GetFileName(directory))))
+            .Where(candidate => candidate.Version is not null
+                && File.Exists(Path.Combine(candidate.Directory, "bin", "initdb"))
+                && File.Exists(Path.Combine(candidate.Directory, "bin", "pg_ctl")))
+            .OrderByDescending(candidate => candidate.Version)
+            .Select(candidate => Path.Combine(candidate.Directory, "bin"))
+            .FirstOrDefault();
+    }
+
+    public static async Task<LocalPostgresCluster> StartAsync(string binDirectory)
+    {
+        var root = Directory.CreateTempSubdirectory("cdc-pg-").FullName;
+        var cluster = new LocalPostgresCluster(binDirectory, root, FreeLoopbackPort());
+        try
+        {
+            await cluster.InitializeAsync();
+            AppDomain.CurrentDomain.ProcessExit += cluster.OnProcessExit;
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh database with the schema applied, see <see cref="PostgresFixture.CreateDatabaseAsync"/>.</summary>
+    public Task<string> CreateDatabaseAsync(string prefix = "cdc_test") => TestDatabases.CreateAsync(ConnectionString, PsqlPath, prefix);
+
+    /// <summary>Stops the server (fast shutdown: open connections are terminated), waits, starts it again on the same port.</summary>
+    public async Task RestartAsync(TimeSpan downtime = default)
+    {
+        await StopAsync();
+        if (downtime > TimeSpan.Zero)
+        {
+            await Task.Delay(downtime);
+        }
+
+        await StartAsync();
+    }
+
+    /// <summary>Stops the server (fast shutdown); its data stays for <see cref="StartAsync()"/>.</summary>
+    public Task StopAsync() => RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
+
+    /// <summary>Starts the stopped server again on the same port.</summary>
+    public Task StartAsync() => StartServerAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        try
+        {
+            if (File.Exists(Path.Combine(_dataDirectory, "postmaster.pid")))
+            {
+                await RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop");
+            }
+        }
+        finally
+        {
+            Directory.Delete(_rootDirectory, recursive: true);
+        }
+    }
+
+    private async Task InitializeAsync()
+    {
+        if (IsRoot)
+        {
+            await RunProgramAsync("chown", ServiceUser, _rootDirectory);
+        }
+
+        await RunAsync("initdb", "-D", _dataDirectory, "-U", ServiceUser, "--auth=trust", "--no-sync",
+            "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions");
+
+        var settings = string.Join('\n',
+            "listen_addresses = '127.0.0.1'",
+            $"port = {_port.ToString(CultureInfo.InvariantCulture)}",
+            $"unix_socket_directories = '{_rootDirectory}'",
+            "wal_level = logical",
+            "max_replication_slots = 20",
+            "max_wal_senders = 20",
+            "max_connections = 300",
+            "fsync = off",
+            "synchronous_commit = off",
+            "full_page_writes = off",
+            "");
+        await File.AppendAllTextAsync(Path.Combine(_dataDirectory, "postgresql.conf"), "\n" + settings);
+        await StartServerAsync();
+    }
+
+    private Task StartServerAsync() =>
+        RunAsync("pg_ctl", "-D", _dataDirectory, "-l", Path.Combine(_rootDirectory, "server.log"), "-w", "-t", "60", "start");
+
+    private Task RunAsync(string program, params string[] arguments) =>
+        IsRoot
+            ? RunProgramAsync("runuser", ["-u", ServiceUser, "--", Path.Combine(_binDirectory, program), .. arguments])
+            : RunProgramAsync(Path.Combine(_binDirectory, program), arguments);
+
+    private async Task RunProgramAsync(string fileName, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _rootDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            var log = Path.Combine(_rootDirectory, "server.log");
+            var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log) : string.Empty;
+            throw new InvalidOperationException(
+                $"'{fileName} {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{await output}\n{await error}\n{serverLog}");
+        }
+    }
+
+    private void OnProcessExit(object? sender, EventArgs e) => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Version? ParseVersion(string name) =>
+        Version.TryParse(name.Contains('.', StringComparison.Ordinal) ? name : name + ".0", out var version) ? version : null;
+}
