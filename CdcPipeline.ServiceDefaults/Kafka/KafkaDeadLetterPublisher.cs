@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
 /// Sets aside a message that cannot be processed: its original key, value and headers go to
-/// <c>{topic}{suffix}</c> (default <c>.dlq</c>) with <see cref="KafkaDeadLetterHeaders"/> naming the reason and the
+/// <c>{topic}{suffix}</c> (default <c>.dlq</c>; created on first use, see <see cref="KafkaDeadLetterTopics"/>) with <see cref="KafkaDeadLetterHeaders"/> naming the reason and the
 /// origin. <see cref="PublishAsync"/> returns only once the cluster has the dead letter, so the caller may then
 /// commit the original's offset.
 /// </summary>
@@ -14,11 +15,13 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
 {
     private readonly IProducer<byte[]?, byte[]?> producer;
     private readonly string topicSuffix;
+    private readonly KafkaDeadLetterTopics topics;
 
-    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix)
+    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix, ILogger logger)
     {
         this.producer = producer;
         this.topicSuffix = topicSuffix;
+        topics = new KafkaDeadLetterTopics(new DependentAdminClientBuilder(producer.Handle).Build(), logger);
     }
 
     /// <summary>The dead-letter topic of <paramref name="originTopic"/>.</summary>
@@ -39,6 +42,7 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
             Headers = Headers(origin, reason, error),
         };
 
+        await topics.EnsureAsync(origin.Topic, topic).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var delivered = await producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
@@ -84,6 +88,7 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
 
     public void Dispose()
     {
+        topics.Dispose();
         producer.Flush(TimeSpan.FromSeconds(10));
         producer.Dispose();
     }

@@ -11,6 +11,9 @@ public sealed class KafkaDeadLetterSettings
 {
     public const string DefaultTopicSuffix = ".dlq";
 
+    /// <summary><c>message.timeout.ms</c> of the dead-letter producer unless configured: a bounded wait per dead letter.</summary>
+    public const int DefaultMessageTimeoutMs = 30_000;
+
     /// <summary>The bootstrap servers, comma separated (the connection string of resource <c>kafka</c>).</summary>
     public string? ConnectionString { get; set; }
 
