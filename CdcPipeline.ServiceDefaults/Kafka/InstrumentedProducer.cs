@@ -24,6 +24,11 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
             Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
             return result;
         }
+        catch (ProduceException<TKey, TValue> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            NotQueued(activity);
+            throw;
+        }
         catch (ProduceException<TKey, TValue> e)
         {
             Delivered(activity, topic, null, e.Error);
@@ -40,6 +45,11 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
             var result = await inner.ProduceAsync(topicPartition, message, cancellationToken).ConfigureAwait(false);
             Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
             return result;
+        }
+        catch (ProduceException<TKey, TValue> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            NotQueued(activity);
+            throw;
         }
         catch (ProduceException<TKey, TValue> e)
         {
@@ -76,6 +86,11 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
                 deliveryHandler?.Invoke(report);
             });
         }
+        catch (ProduceException<TKey, TValue> refused) when (refused.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            NotQueued(activity);
+            throw;
+        }
         catch (Exception e)
         {
             if (e is ProduceException<TKey, TValue> refused)
@@ -86,6 +101,22 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
             activity?.Stop();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The local queue was full: nothing was sent and the caller is expected to try again (with a new span), so this
+    /// attempt is neither a failure nor a span worth exporting.
+    /// </summary>
+    private static void NotQueued(Activity? activity)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+        activity.IsAllDataRequested = false;
+        activity.Stop();
     }
 
     private Activity? Start(string topic, Partition? partition, Message<TKey, TValue> message)

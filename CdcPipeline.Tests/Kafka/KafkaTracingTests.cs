@@ -107,6 +107,47 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         }
     }
 
+    [Fact]
+    public async Task A_produce_refused_for_a_full_local_queue_is_neither_a_failure_nor_an_error_span()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 1);
+        var topic = KafkaFixture.UniqueTopic("queue-full");
+        cluster.CreateTopic(topic, partitions: 1, replicationFactor: 1);
+        using var failures = new MetricCollector("cdc.kafka.produce.failures", topic);
+        using var produced = new MetricCollector("cdc.kafka.messages.produced", topic);
+        var spans = new List<Activity>();
+        var builder = KafkaTestHost.CreateBuilder(
+            cluster.BootstrapServers,
+            KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:Producer:Config:queue.buffering.max.messages", "1"),
+            KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:Producer:Config:linger.ms", "60000"));
+        builder.ConfigureOpenTelemetry();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        builder.AddKafkaProducer<string, string>("kafka", s => s.DisableHealthChecks = true);
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var producer = host.Services.GetRequiredService<IProducer<string, string>>();
+        var reports = new List<DeliveryReport<string, string>>();
+
+        producer.Produce(topic, new Message<string, string> { Key = "k", Value = "queued" }, r => { lock (reports) { reports.Add(r); } });
+        var refused = Assert.Throws<ProduceException<string, string>>(
+            () => producer.Produce(topic, new Message<string, string> { Key = "k", Value = "refused" }, r => { lock (reports) { reports.Add(r); } }));
+        var refusedAsync = await Assert.ThrowsAsync<ProduceException<string, string>>(
+            () => producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "refused" }, TestContext.Current.CancellationToken));
+        Assert.Equal(0, producer.Flush(Timeout));
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(ErrorCode.Local_QueueFull, refused.Error.Code);
+        Assert.Equal(ErrorCode.Local_QueueFull, refusedAsync.Error.Code);
+        Assert.Equal(ErrorCode.NoError, Assert.Single(reports).Error.Code);
+        Assert.Empty(failures.Measurements);
+        Assert.Equal(1, produced.Sum);
+        lock (spans)
+        {
+            var span = Assert.Single(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
+            Assert.NotEqual(ActivityStatusCode.Error, span.Status);
+        }
+    }
+
     private IHost BuildHost(List<Activity> spans, string group, bool disableTracing = false)
     {
         var builder = KafkaTestHost.CreateBuilder(kafka.BootstrapServers);
