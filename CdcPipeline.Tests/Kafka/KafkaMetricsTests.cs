@@ -93,6 +93,38 @@ public sealed class KafkaMetricsTests(KafkaFixture kafka) : IClassFixture<KafkaF
     }
 
     [Fact]
+    public async Task Lag_of_a_disposed_consumer_is_no_longer_reported()
+    {
+        var topic = KafkaFixture.UniqueTopic("lag-disposed");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        for (var i = 0; i < 3; i++)
+        {
+            await kafka.ProduceAsync(topic, $"k{i}", $"v{i}");
+        }
+
+        using var lag = new MetricCollector("cdc.kafka.consumer.lag", topic);
+        using var host = BuildConsumerHost($"lag-disposed-{Guid.NewGuid():N}");
+        var consumer = host.Services.GetRequiredService<IConsumer<string, byte[]>>();
+        var partition = new TopicPartition(topic, 0);
+        consumer.Assign([new TopicPartitionOffset(partition, Offset.Beginning)]);
+        consumer.Commit([new TopicPartitionOffset(partition, 1)]);
+        await WaitForAsync(["0=2"], () =>
+        {
+            lag.Clear();
+            consumer.Consume(TimeSpan.FromMilliseconds(100));
+            lag.Observe();
+            return [.. lag.Measurements.Select(m => $"{m.Tags["messaging.destination.partition.id"]}={m.Value}")];
+        });
+
+        consumer.Dispose();
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+        lag.Clear();
+        lag.Observe();
+
+        Assert.Empty(lag.Measurements);
+    }
+
+    [Fact]
     public async Task Produced_and_failed_messages_are_counted_per_topic()
     {
         using var cluster = new MockKafkaCluster();
