@@ -40,7 +40,7 @@ internal static class ApplicationServiceExtensions
             (services, producer) =>
             {
                 var errors = services.GetRequiredService<ProducerClientErrors>();
-                producer.SetErrorHandler((client, error) => errors.Report(client.Name, error));
+                producer.SetErrorHandler((_, error) => errors.Report(error));
             });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -59,6 +59,9 @@ internal static class ApplicationServiceExtensions
     /// </summary>
     private static void ConfigureReliableDelivery(KafkaProducerSettings settings)
     {
+        // cdc.producer.events.sent / delivery.failures count these deliveries with their cdc.event.type, which the
+        // integration's cdc.kafka.messages.produced / produce.failures cannot carry: those would count them twice.
+        settings.DisableMetrics = true;
         var config = settings.Config;
         config.EnableIdempotence = true;
         config.Acks = Acks.All;

@@ -56,7 +56,13 @@ internal sealed class InstrumentedProducerBuilder<TKey, TValue>(ProducerConfig c
         }
 
         LogHandler ??= (_, message) => KafkaLog.Write(logger, message);
-        ErrorHandler ??= (producer, error) => KafkaLog.Write(logger, producer.Name, error);
+        // Errors are always logged here; a handler of the service's own (SetErrorHandler) runs after.
+        var own = ErrorHandler;
+        ErrorHandler = (producer, error) =>
+        {
+            KafkaLog.Write(logger, producer.Name, error);
+            own?.Invoke(producer, error);
+        };
         var producer = base.Build();
         return new InstrumentedProducer<TKey, TValue>(producer, tracing, metrics);
     }

@@ -14,13 +14,24 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
 
     public string Name => inner.Name;
 
-    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
-        string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceAsync(topic, null, message, m => inner.ProduceAsync(topic, m, cancellationToken));
+
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceAsync(topicPartition.Topic, topicPartition.Partition, message, m => inner.ProduceAsync(topicPartition, m, cancellationToken));
+
+    private async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        string topic,
+        Partition? partition,
+        Message<TKey, TValue> message,
+        Func<Message<TKey, TValue>, Task<DeliveryResult<TKey, TValue>>> produce)
     {
-        using var activity = Start(topic, null, message);
+        using var activity = Start(topic, partition, message);
         try
         {
-            var result = await inner.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            var result = await produce(message).ConfigureAwait(false);
             Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
             return result;
         }
@@ -32,28 +43,6 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
         catch (ProduceException<TKey, TValue> e)
         {
             Delivered(activity, topic, null, e.Error);
-            throw;
-        }
-    }
-
-    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
-        TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
-    {
-        using var activity = Start(topicPartition.Topic, topicPartition.Partition, message);
-        try
-        {
-            var result = await inner.ProduceAsync(topicPartition, message, cancellationToken).ConfigureAwait(false);
-            Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
-            return result;
-        }
-        catch (ProduceException<TKey, TValue> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-        {
-            NotQueued(activity);
-            throw;
-        }
-        catch (ProduceException<TKey, TValue> e)
-        {
-            Delivered(activity, topicPartition.Topic, null, e.Error);
             throw;
         }
     }

@@ -19,6 +19,7 @@ public sealed class ProducerRunTests(KafkaFixture kafka) : IClassFixture<KafkaFi
         var settings = new ProducerSettings(kafka.BootstrapServers).With("Producer:Seed", "42");
         await kafka.CreateTopicAsync(settings.UsersTopic, partitions: 3);
         await kafka.CreateTopicAsync(settings.OrdersTopic, partitions: 5);
+        using var kafkaProduced = new Kafka.MetricCollector("cdc.kafka.messages.produced", settings.UsersTopic);
         await using var producer = ProducerHost.Create(settings.Values, new FixedTimeProvider(Now));
 
         var exitCode = await producer.RunToEndAsync(RunTimeout);
@@ -46,6 +47,7 @@ public sealed class ProducerRunTests(KafkaFixture kafka) : IClassFixture<KafkaFi
         Assert.Equal(10, producer.Counted("cdc.producer.events.sent", $"messaging.destination.name={settings.OrdersTopic}"));
         Assert.Equal(6, producer.Counted("cdc.producer.events.sent", $"messaging.destination.name={settings.OrdersTopic}", "cdc.event.type=CREATE"));
         Assert.Equal(0, producer.Counted("cdc.producer.delivery.failures"));
+        Assert.Equal(0, kafkaProduced.Sum);
         Assert.Contains(producer.Logs.AtLeast(LogLevel.Information), m => m.Contains("17 events sent, 17 delivered, 0 failed", StringComparison.Ordinal));
     }
 
