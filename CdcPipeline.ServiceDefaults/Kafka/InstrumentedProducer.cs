@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
-/// The producer services get from <c>AddKafkaProducer</c>: every produce starts a <c>publish {topic}</c> span whose
+/// The producer services get from <c>AddKafkaProducer</c>: every produce starts a <c>send {topic}</c> span whose
 /// W3C trace context travels in the message headers, and is counted as produced or failed.
 /// </summary>
 internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue> inner, bool tracing, bool metrics)
@@ -122,7 +122,7 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
             return null;
         }
 
-        return KafkaActivities.StartPublish(topic, partition?.Value, message.Key, message.Headers);
+        return KafkaActivities.StartSend(topic, partition?.Value, message.Key, message.Headers);
     }
 
     private void Delivered(Activity? activity, string topic, TopicPartitionOffset? stored, Error? error)

@@ -26,7 +26,7 @@ public sealed class KafkaDeadLetterSettings
     /// <summary>No health check <c>kafka-dead-letter-{name}</c>.</summary>
     public bool DisableHealthChecks { get; set; }
 
-    /// <summary>No <c>publish</c> spans for dead letters.</summary>
+    /// <summary>No <c>send</c> spans for dead letters.</summary>
     public bool DisableTracing { get; set; }
 
     /// <summary>No produced / failed counters for the dead-letter producer (dead letters are still counted).</summary>

@@ -37,23 +37,25 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         consumer.Close();
         await host.StopAsync(TestContext.Current.CancellationToken);
 
-        Activity publish;
+        Activity send;
         Activity process;
         lock (spans)
         {
-            publish = Assert.Single(spans, s => s.Kind == ActivityKind.Producer && Equals(s.GetTagItem("messaging.destination.name"), topic));
+            send = Assert.Single(spans, s => s.Kind == ActivityKind.Producer && Equals(s.GetTagItem("messaging.destination.name"), topic));
             process = Assert.Single(spans, s => s.Kind == ActivityKind.Consumer && Equals(s.GetTagItem("messaging.destination.name"), topic));
         }
 
-        Assert.Equal($"publish {topic}", publish.DisplayName);
-        Assert.Equal("kafka", publish.GetTagItem("messaging.system"));
-        Assert.Equal(delivered.Offset.Value, publish.GetTagItem("messaging.kafka.offset"));
+        Assert.Equal($"send {topic}", send.DisplayName);
+        Assert.Equal("kafka", send.GetTagItem("messaging.system"));
+        Assert.Equal("send", send.GetTagItem("messaging.operation.name"));
+        Assert.Equal("send", send.GetTagItem("messaging.operation.type"));
+        Assert.Equal(delivered.Offset.Value, send.GetTagItem("messaging.kafka.offset"));
         Assert.Equal($"process {topic}", process.DisplayName);
-        Assert.Equal(publish.TraceId, process.TraceId);
-        Assert.Equal(publish.SpanId, process.ParentSpanId);
+        Assert.Equal(send.TraceId, process.TraceId);
+        Assert.Equal(send.SpanId, process.ParentSpanId);
         Assert.Equal(group, process.GetTagItem("messaging.consumer.group.name"));
         Assert.True(result.Message.Headers.TryGetLastBytes("traceparent", out var traceparent));
-        Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", Encoding.ASCII.GetString(traceparent));
+        Assert.Equal($"00-{send.TraceId}-{send.SpanId}-01", Encoding.ASCII.GetString(traceparent));
     }
 
     [Fact]
@@ -75,15 +77,15 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         var report = await delivered.Task.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(ErrorCode.NoError, report.Error.Code);
         var stored = Assert.Single(await kafka.ReadToEndAsync(topic, Timeout));
-        Activity publish;
+        Activity send;
         lock (spans)
         {
-            publish = Assert.Single(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
+            send = Assert.Single(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
         }
 
-        Assert.Equal(parent.TraceId, publish.TraceId);
-        Assert.Equal(parent.SpanId, publish.ParentSpanId);
-        Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", stored.Header("traceparent"));
+        Assert.Equal(parent.TraceId, send.TraceId);
+        Assert.Equal(parent.SpanId, send.ParentSpanId);
+        Assert.Equal($"00-{send.TraceId}-{send.SpanId}-01", stored.Header("traceparent"));
     }
 
     [Fact]
