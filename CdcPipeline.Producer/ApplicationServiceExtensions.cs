@@ -1,3 +1,4 @@
+using System.Globalization;
 using CdcPipeline.Producer.Delivery;
 using CdcPipeline.Producer.Options;
 using CdcPipeline.Producer.Topics;
@@ -25,11 +26,14 @@ internal static class ApplicationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProducerOptions>, ProducerOptionsValidator>();
 
-        // The host waits for the final flush when it stops. Read raw: a wrong value is reported by the validator, not here.
+        // The host waits for the final flush when it stops. Only FlushTimeout is read, by hand: binding the whole
+        // section here would throw on any malformed Producer setting; an unreadable value keeps the default here
+        // and is reported by name when the Producer options are bound.
         builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
         {
-            var flush = configuration.GetSection(ProducerOptions.SectionName).Get<ProducerOptions>()?.FlushTimeout
-                ?? new ProducerOptions().FlushTimeout;
+            var flush = TimeSpan.TryParse(configuration[$"{ProducerOptions.SectionName}:FlushTimeout"], CultureInfo.InvariantCulture, out var configured)
+                ? configured
+                : new ProducerOptions().FlushTimeout;
             host.ShutdownTimeout = flush > TimeSpan.Zero ? flush + ShutdownMargin : host.ShutdownTimeout;
         });
 

@@ -228,6 +228,7 @@ public sealed class ProducerRunTests(KafkaFixture kafka) : IClassFixture<KafkaFi
     [InlineData("Producer:EventsPerSecond", "0", "Producer:EventsPerSecond must be between 1 and")]
     [InlineData("Producer:Users", "0", "Producer:Orders is 10 but Producer:Users is 0")]
     [InlineData("Producer:Topics:Orders:Partitions", "0", "Producer:Topics:Orders:Partitions must be at least 1")]
+    [InlineData("Producer:FlushTimeout", "00:01:00", "Producer:FlushTimeout (00:01:00) must exceed the Kafka delivery timeout Aspire:Confluent:Kafka:Producer:Config:message.timeout.ms (120000 ms)")]
     public async Task An_invalid_setting_stops_the_service_with_a_message_naming_it(string key, string value, string message)
     {
         var settings = new ProducerSettings("127.0.0.1:9")
