@@ -27,7 +27,17 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
     /// <summary>The dead-letter topic of <paramref name="originTopic"/>.</summary>
     public string DeadLetterTopic(string originTopic) => originTopic + topicSuffix;
 
+    /// <summary>
+    /// Writes the dead letter of <paramref name="origin"/> and waits for the cluster's acknowledgement.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="cancellationToken"/> cancels only the wait, never the send: once handed to the producer the
+    /// dead letter is delivered or fails on its own. A cancelled publish may therefore still be delivered; the
+    /// caller, not having committed the original's offset, will dead-letter it again after a restart. Dead letters are
+    /// at least once: duplicates are possible in the dead-letter topic.
+    /// </remarks>
     /// <exception cref="KafkaDeadLetterException">The cluster did not acknowledge the dead letter.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled; the dead letter may still arrive.</exception>
     public async Task<TopicPartitionOffset> PublishAsync(
         ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken)
     {
@@ -45,7 +55,9 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
         await topics.EnsureAsync(origin.Topic, topic).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var delivered = await producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            var delivered = await producer.ProduceAsync(topic, message, CancellationToken.None)
+                .WaitAsync(cancellationToken)
+                .ConfigureAwait(false);
             KafkaTelemetry.MessagesDeadLettered.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),

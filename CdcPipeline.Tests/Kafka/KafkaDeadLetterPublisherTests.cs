@@ -119,6 +119,29 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
     }
 
     [Fact]
+    public async Task A_cancelled_publish_stops_waiting_but_the_dead_letter_is_still_delivered()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 1);
+        using var client = new KafkaTestClient(cluster);
+        var topic = KafkaFixture.UniqueTopic("dlq-cancel");
+        cluster.CreateTopic(topic, partitions: 1, replicationFactor: 1);
+        cluster.CreateTopic($"{topic}.dlq", partitions: 1, replicationFactor: 1);
+        await client.ProduceAsync(topic, "k", "v");
+        var origin = await ConsumeOneAsync(client, topic);
+        using var host = BuildHost(cluster.BootstrapServers);
+        var publisher = host.Services.GetRequiredService<KafkaDeadLetterPublisher>();
+        await publisher.PublishAsync(origin, "first", null, TestContext.Current.CancellationToken);
+        cluster.SetBrokerRtt(1, TimeSpan.FromSeconds(3));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.PublishAsync(origin, "second", null, cancel.Token));
+
+        cluster.SetBrokerRtt(1, TimeSpan.Zero);
+        var deadLetters = await client.ConsumeAllAsync($"{topic}.dlq", expectedCount: 2, Timeout);
+        Assert.Equal(["first", "second"], deadLetters.Select(d => d.Header(KafkaDeadLetterHeaders.Reason)));
+    }
+
+    [Fact]
     public async Task Dead_letter_topic_suffix_is_configurable()
     {
         var topic = KafkaFixture.UniqueTopic("dlq-suffix");
