@@ -1,3 +1,4 @@
+using System.Globalization;
 using CdcPipeline.Producer.Delivery;
 using CdcPipeline.Producer.Options;
 using CdcPipeline.Producer.Topics;
@@ -25,11 +26,14 @@ internal static class ApplicationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProducerOptions>, ProducerOptionsValidator>();
 
-        // The host waits for the final flush when it stops. Read raw: a wrong value is reported by the validator, not here.
+        // The host waits for the final flush when it stops. Only FlushTimeout is read, by hand: binding the whole
+        // section here would throw on any malformed Producer setting; an unreadable value keeps the default here
+        // and is reported by name when the Producer options are bound.
         builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
         {
-            var flush = configuration.GetSection(ProducerOptions.SectionName).Get<ProducerOptions>()?.FlushTimeout
-                ?? new ProducerOptions().FlushTimeout;
+            var flush = TimeSpan.TryParse(configuration[$"{ProducerOptions.SectionName}:FlushTimeout"], CultureInfo.InvariantCulture, out var configured)
+                ? configured
+                : new ProducerOptions().FlushTimeout;
             host.ShutdownTimeout = flush > TimeSpan.Zero ? flush + ShutdownMargin : host.ShutdownTimeout;
         });
 
@@ -40,7 +44,7 @@ internal static class ApplicationServiceExtensions
             (services, producer) =>
             {
                 var errors = services.GetRequiredService<ProducerClientErrors>();
-                producer.SetErrorHandler((client, error) => errors.Report(client.Name, error));
+                producer.SetErrorHandler((_, error) => errors.Report(error));
             });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -59,6 +63,9 @@ internal static class ApplicationServiceExtensions
     /// </summary>
     private static void ConfigureReliableDelivery(KafkaProducerSettings settings)
     {
+        // cdc.producer.events.sent / delivery.failures count these deliveries with their cdc.event.type, which the
+        // integration's cdc.kafka.messages.produced / produce.failures cannot carry: those would count them twice.
+        settings.DisableMetrics = true;
         var config = settings.Config;
         config.EnableIdempotence = true;
         config.Acks = Acks.All;

@@ -36,20 +36,23 @@ internal sealed partial class EventSender(
         var message = new Message<string, byte[]> { Key = generated.Key, Value = generated.Json };
         while (true)
         {
+            // Counted before Produce: its delivery report may arrive before Produce returns, and in-flight
+            // (produced - delivered - failed) must never go below zero.
+            Interlocked.Increment(ref _produced);
             try
             {
                 producer.Produce(topic, message, report => OnDeliveryReport(report, generated.Type));
-                Interlocked.Increment(ref _produced);
                 return;
             }
             catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
+                // Not queued: not produced yet; tried again after a pause.
+                Interlocked.Decrement(ref _produced);
                 await Task.Delay(QueueFullBackoff).ConfigureAwait(false);
             }
             catch (KafkaException e)
             {
                 // Refused before it was queued: counted as a failed delivery. After a fatal error nothing more can be sent.
-                Interlocked.Increment(ref _produced);
                 RecordFailure(topic, generated.Key, generated.Type, e.Error);
                 if (e.Error.IsFatal)
                 {

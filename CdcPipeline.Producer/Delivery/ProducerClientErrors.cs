@@ -3,32 +3,21 @@ using Confluent.Kafka;
 namespace CdcPipeline.Producer.Delivery;
 
 /// <summary>
-/// Errors librdkafka reports for the producer client as a whole. Most are transient (a broker down, a connection
-/// lost) and the client retries on its own; a fatal one (for instance the idempotent producer losing its id) means
-/// nothing more can be sent, so the run ends.
+/// Remembers the first fatal error librdkafka reports for the producer client (for instance the idempotent
+/// producer losing its id): nothing more can be sent, so the run ends. The Kafka integration logs every client
+/// error; transient ones the client retries on its own.
 /// </summary>
-internal sealed partial class ProducerClientErrors(ILogger<ProducerClientErrors> logger)
+internal sealed class ProducerClientErrors
 {
     private Error? _fatal;
 
     public Error? Fatal => Volatile.Read(ref _fatal);
 
-    public void Report(string client, Error error)
+    public void Report(Error error)
     {
         if (error.IsFatal)
         {
             Interlocked.CompareExchange(ref _fatal, error, null);
-            LogFatal(logger, client, error.Code, error.Reason);
-        }
-        else
-        {
-            LogTransient(logger, client, error.Code, error.Reason);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka producer {Client} failed fatally, no more events can be sent: {ErrorCode} {Reason}")]
-    private static partial void LogFatal(ILogger logger, string client, ErrorCode errorCode, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer {Client} reported {ErrorCode} {Reason}; it retries until the delivery timeout")]
-    private static partial void LogTransient(ILogger logger, string client, ErrorCode errorCode, string reason);
 }

@@ -72,7 +72,7 @@ internal sealed class EventGenerator
             EntityKind.User,
             type,
             userEvent.UserId.ToString(),
-            JsonSerializer.SerializeToUtf8Bytes(userEvent, EventJsonContext.Default.UserEvent));
+            EventJson.Serialize(userEvent));
     }
 
     public GeneratedEvent NextOrderEvent()
@@ -101,7 +101,7 @@ internal sealed class EventGenerator
             EntityKind.Order,
             type,
             orderEvent.OrderId.ToString(),
-            JsonSerializer.SerializeToUtf8Bytes(orderEvent, EventJsonContext.Default.OrderEvent));
+            EventJson.Serialize(orderEvent));
     }
 
     private UserEvent CreateUser()

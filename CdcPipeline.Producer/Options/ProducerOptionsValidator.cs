@@ -1,10 +1,17 @@
+using System.Globalization;
+using CdcPipeline.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.Producer.Options;
 
 /// <summary>Checks the <c>Producer</c> section on start; every failure names the setting to fix.</summary>
-internal sealed class ProducerOptionsValidator : IValidateOptions<ProducerOptions>
+internal sealed class ProducerOptionsValidator(KafkaProducerSettings kafka) : IValidateOptions<ProducerOptions>
 {
+    private const string KafkaConfig = "Aspire:Confluent:Kafka:Producer:Config";
+
+    /// <summary>librdkafka's own default of <c>message.timeout.ms</c>.</summary>
+    private const int LibrdkafkaMessageTimeoutMs = 300_000;
+
     private const string Section = ProducerOptions.SectionName;
     private const int MaxEventsPerSecond = 1_000_000;
 
@@ -43,6 +50,7 @@ internal sealed class ProducerOptionsValidator : IValidateOptions<ProducerOption
         RequirePositive(failures, "ProgressInterval", options.ProgressInterval);
         RequirePositive(failures, "AdminTimeout", options.AdminTimeout);
         RequirePositive(failures, "FlushTimeout", options.FlushTimeout);
+        ValidateFlushAfterDeliveryTimeout(failures, options.FlushTimeout);
         ValidateTopic(failures, "Users", options.Topics.Users);
         ValidateTopic(failures, "Orders", options.Topics.Orders);
 
@@ -52,6 +60,24 @@ internal sealed class ProducerOptionsValidator : IValidateOptions<ProducerOption
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>An event still retried by the client when the final flush gives up would count as lost.</summary>
+    private void ValidateFlushAfterDeliveryTimeout(List<string> failures, TimeSpan flushTimeout)
+    {
+        var (setting, value) = kafka.Config.Get("message.timeout.ms") is { } message
+            ? ("message.timeout.ms", message)
+            : ("delivery.timeout.ms", kafka.Config.Get("delivery.timeout.ms"));
+        var deliveryTimeoutMs = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+            ? ms
+            : LibrdkafkaMessageTimeoutMs;
+        if (flushTimeout > TimeSpan.Zero && flushTimeout <= TimeSpan.FromMilliseconds(deliveryTimeoutMs))
+        {
+            failures.Add(
+                $"{Section}:FlushTimeout ({flushTimeout}) must exceed the Kafka delivery timeout {KafkaConfig}:{setting} " +
+                $"({deliveryTimeoutMs} ms): events still being retried when the final flush ends would count as lost. " +
+                $"Raise {Section}:FlushTimeout or lower {KafkaConfig}:{setting}.");
+        }
     }
 
     private static void RequirePositive(List<string> failures, string setting, TimeSpan value)

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace CdcPipeline.Producer.Topics;
 
 /// <summary>
-/// Ensures the Producer's topics before it sends: creates missing ones with their partitions and replication
-/// factor (lowered to the broker count when the cluster is smaller), and refuses a topic with fewer partitions
+/// Ensures the Producer's topics before it sends: creates missing ones with their partitions, replication factor
+/// and <c>min.insync.replicas</c> (the factor is lowered, with a warning, only when the cluster refuses it and has
+/// fewer brokers), warns about existing topics with fewer replicas than configured, and refuses a topic with fewer partitions
 /// than configured, since keys would then land on other partitions than its consumers expect.
 /// </summary>
 internal sealed partial class TopicProvisioner(
@@ -28,19 +29,19 @@ internal sealed partial class TopicProvisioner(
 
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         var metadata = ReadMetadata(admin, settings.AdminTimeout);
-        var brokers = metadata.Brokers.Count;
         var missing = wanted.Where(w => FindTopic(metadata, w.Topic.Name) is null).ToList();
+        foreach (var (setting, topic) in wanted)
+        {
+            if (FindTopic(metadata, topic.Name) is { } existing)
+            {
+                WarnIfUnderReplicated(existing, topic, setting);
+            }
+        }
 
         var mayPropagate = false;
         if (missing.Count > 0)
         {
-            var specifications = missing.Select(w => new TopicSpecification
-            {
-                Name = w.Topic.Name,
-                NumPartitions = w.Topic.Partitions,
-                ReplicationFactor = ReplicationFactorFor(w.Topic, w.Setting, brokers),
-            }).ToList();
-            mayPropagate = await CreateTopicsAsync(admin, specifications, settings.AdminTimeout).ConfigureAwait(false);
+            mayPropagate = await CreateTopicsAsync(admin, missing, settings.AdminTimeout).ConfigureAwait(false);
         }
 
         var waitForCreation = mayPropagate ? settings.AdminTimeout : TimeSpan.Zero;
@@ -48,22 +49,75 @@ internal sealed partial class TopicProvisioner(
             .ConfigureAwait(false);
     }
 
-    private short ReplicationFactorFor(TopicOptions topic, string setting, int brokers)
+    private void WarnIfUnderReplicated(TopicMetadata existing, TopicOptions topic, string setting)
     {
-        if (brokers >= topic.ReplicationFactor)
+        var replicas = existing.Partitions.Min(p => p.Replicas.Length);
+        if (replicas < topic.ReplicationFactor)
         {
-            return topic.ReplicationFactor;
+            LogExistingTopicUnderReplicated(logger, topic.Name, replicas, setting, topic.ReplicationFactor);
         }
-
-        var lowered = (short)Math.Max(1, brokers);
-        LogReplicationFactorLowered(logger, topic.Name, topic.ReplicationFactor, setting, brokers, lowered);
-        return lowered;
     }
 
-    /// <summary>Creates the topics; false when the broker offers no topic administration, so nothing will appear.</summary>
-    private async Task<bool> CreateTopicsAsync(IAdminClient admin, List<TopicSpecification> specifications, TimeSpan timeout)
+    /// <summary>
+    /// Creates the topics with the configured replication factor; only when the cluster refuses it and really has
+    /// fewer brokers is it lowered (with a warning). False when the broker offers no topic administration.
+    /// </summary>
+    private async Task<bool> CreateTopicsAsync(IAdminClient admin, List<(string Setting, TopicOptions Topic)> missing, TimeSpan timeout)
+    {
+        var specifications = missing.Select(w => TopicSpecifications.For(w.Topic, w.Topic.ReplicationFactor)).ToList();
+        var outcome = await TryCreateTopicsAsync(admin, specifications, timeout).ConfigureAwait(false);
+        if (outcome.TooFewBrokers.Count == 0)
+        {
+            return outcome.Created;
+        }
+
+        var brokers = await CountBrokersAsync(admin, timeout).ConfigureAwait(false);
+        var retry = new List<TopicSpecification>();
+        foreach (var refused in outcome.TooFewBrokers)
+        {
+            var (setting, topic) = missing.First(w => w.Topic.Name == refused.Name);
+            if (brokers is not { } count || count >= topic.ReplicationFactor)
+            {
+                throw new TopicProvisioningException(
+                    $"Topic '{topic.Name}' could not be created with replication factor {topic.ReplicationFactor} ({setting}:ReplicationFactor): " +
+                    $"the cluster refused it ({refused.Reason}) although it has {brokers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown number of"} broker(s). Start the missing brokers or lower the setting.");
+            }
+
+            var lowered = (short)Math.Max(1, count);
+            LogReplicationFactorLowered(logger, topic.Name, topic.ReplicationFactor, setting, count, lowered);
+            retry.Add(TopicSpecifications.For(topic, lowered));
+        }
+
+        var second = await TryCreateTopicsAsync(admin, retry, timeout).ConfigureAwait(false);
+        if (second.TooFewBrokers.FirstOrDefault() is { } stillRefused)
+        {
+            throw new TopicProvisioningException(
+                $"Topic '{stillRefused.Name}' could not be created even with a lowered replication factor: {stillRefused.Reason}");
+        }
+
+        return outcome.Created || second.Created;
+    }
+
+    private static async Task<int?> CountBrokersAsync(IAdminClient admin, TimeSpan timeout)
+    {
+        try
+        {
+            var cluster = await admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = timeout }).ConfigureAwait(false);
+            return cluster.Nodes.Count;
+        }
+        catch (KafkaException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record CreationOutcome(bool Created, List<(string Name, string Reason)> TooFewBrokers);
+
+    /// <summary>Creates the topics; reports those refused for their replication factor instead of throwing.</summary>
+    private async Task<CreationOutcome> TryCreateTopicsAsync(IAdminClient admin, List<TopicSpecification> specifications, TimeSpan timeout)
     {
         var created = false;
+        var tooFewBrokers = new List<(string Name, string Reason)>();
         try
         {
             await admin.CreateTopicsAsync(
@@ -74,7 +128,7 @@ internal sealed partial class TopicProvisioner(
                 LogTopicCreated(logger, specification.Name, specification.NumPartitions, specification.ReplicationFactor);
             }
 
-            return true;
+            return new CreationOutcome(true, tooFewBrokers);
         }
         catch (CreateTopicsException e)
         {
@@ -91,6 +145,9 @@ internal sealed partial class TopicProvisioner(
                         LogTopicCreatedElsewhere(logger, result.Topic);
                         created = true;
                         break;
+                    case ErrorCode.InvalidReplicationFactor:
+                        tooFewBrokers.Add((result.Topic, result.Error.Reason));
+                        break;
                     case var code when IsAdministrationUnsupported(code):
                         LogAdministrationUnsupported(logger, result.Topic, result.Error.Reason);
                         break;
@@ -101,7 +158,7 @@ internal sealed partial class TopicProvisioner(
                 }
             }
 
-            return created;
+            return new CreationOutcome(created, tooFewBrokers);
         }
         catch (KafkaException e) when (IsAdministrationUnsupported(e.Error.Code))
         {
@@ -110,7 +167,7 @@ internal sealed partial class TopicProvisioner(
                 LogAdministrationUnsupported(logger, specification.Name, e.Error.Reason);
             }
 
-            return false;
+            return new CreationOutcome(false, tooFewBrokers);
         }
     }
 
@@ -186,6 +243,9 @@ internal sealed partial class TopicProvisioner(
 
     private static bool IsAdministrationUnsupported(ErrorCode code) =>
         code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: existing topic has replication factor {Found}, below the {Configured} of {Setting}:ReplicationFactor; it stays as it is")]
+    private static partial void LogExistingTopicUnderReplicated(ILogger logger, string topic, int found, string setting, short configured);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: replication factor {Configured} ({Setting}:ReplicationFactor) is more than the {Brokers} broker(s) of the cluster; creating it with {Lowered}")]
     private static partial void LogReplicationFactorLowered(ILogger logger, string topic, short configured, string setting, int brokers, short lowered);

@@ -2,15 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace CdcPipeline.Events;
 
-[JsonConverter(typeof(JsonStringEnumConverter<EventType>))]
+/// <summary>What happened to the entity; on the wire exactly <c>CREATE</c>, <c>UPDATE</c> or <c>DELETE</c>.</summary>
+[JsonConverter(typeof(EventTypeConverter))]
 public enum EventType
 {
-    [JsonStringEnumMemberName("CREATE")]
     Create,
-
-    [JsonStringEnumMemberName("UPDATE")]
     Update,
-
-    [JsonStringEnumMemberName("DELETE")]
     Delete,
 }

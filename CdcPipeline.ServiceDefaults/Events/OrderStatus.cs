@@ -2,15 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace CdcPipeline.Events;
 
-[JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))]
+/// <summary>An order's state; on the wire exactly <c>PLACED</c>, <c>SHIPPED</c> or <c>CANCELLED</c>.</summary>
+[JsonConverter(typeof(OrderStatusConverter))]
 public enum OrderStatus
 {
-    [JsonStringEnumMemberName("PLACED")]
     Placed,
-
-    [JsonStringEnumMemberName("SHIPPED")]
     Shipped,
-
-    [JsonStringEnumMemberName("CANCELLED")]
     Cancelled,
 }

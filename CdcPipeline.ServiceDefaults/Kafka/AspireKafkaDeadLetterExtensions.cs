@@ -1,6 +1,7 @@
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -27,6 +28,12 @@ public static class AspireKafkaDeadLetterExtensions
         // A dead letter is the only copy of an event whose offset is about to be committed.
         settings.Config.EnableIdempotence = true;
         settings.Config.Acks = Acks.All;
+        if (settings.Config.Get("message.timeout.ms") is null && settings.Config.Get("delivery.timeout.ms") is null)
+        {
+            // librdkafka's 300 s default would hold the consumer's partition that long for one unreachable dead letter.
+            settings.Config.MessageTimeoutMs = KafkaDeadLetterSettings.DefaultMessageTimeoutMs;
+        }
+
         KafkaSettingsBinder.ValidateConnection(settings.Config, connectionName, section, "dead-letter publisher");
         if (string.IsNullOrWhiteSpace(settings.TopicSuffix))
         {
@@ -39,7 +46,8 @@ public static class AspireKafkaDeadLetterExtensions
         builder.Services.AddSingleton(services => new KafkaDeadLetterPublisher(
             AspireKafkaExtensions.BuildProducer<byte[]?, byte[]?>(
                 services, settings.Config, !settings.DisableTracing, !settings.DisableMetrics, connectionName, section, null),
-            settings.TopicSuffix));
+            settings.TopicSuffix,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category)));
 
         if (!settings.DisableHealthChecks)
         {

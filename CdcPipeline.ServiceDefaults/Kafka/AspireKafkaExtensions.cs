@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class AspireKafkaExtensions
 {
     /// <summary>
-    /// Registers a singleton <see cref="IProducer{TKey,TValue}"/> that traces (<c>publish {topic}</c> spans, W3C trace
+    /// Registers a singleton <see cref="IProducer{TKey,TValue}"/> that traces (<c>send {topic}</c> spans, W3C trace
     /// context in the message headers) and counts what it sends, plus a health check of its cluster.
     /// </summary>
     public static void AddKafkaProducer<TKey, TValue>(

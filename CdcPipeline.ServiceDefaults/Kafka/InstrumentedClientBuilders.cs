@@ -47,8 +47,22 @@ internal sealed class InstrumentedProducerBuilder<TKey, TValue>(ProducerConfig c
 {
     public override IProducer<TKey, TValue> Build()
     {
+        if (config.EnableDeliveryReports == false)
+        {
+            throw new InvalidOperationException(
+                "'dotnet.producer.enable.delivery.reports' is false, but the producer of AddKafkaProducer needs delivery " +
+                "reports: every Produce passes a delivery handler, and spans and produced/failed counts end on the report. " +
+                "Remove the setting.");
+        }
+
         LogHandler ??= (_, message) => KafkaLog.Write(logger, message);
-        ErrorHandler ??= (producer, error) => KafkaLog.Write(logger, producer.Name, error);
+        // Errors are always logged here; a handler of the service's own (SetErrorHandler) runs after.
+        var own = ErrorHandler;
+        ErrorHandler = (producer, error) =>
+        {
+            KafkaLog.Write(logger, producer.Name, error);
+            own?.Invoke(producer, error);
+        };
         var producer = base.Build();
         return new InstrumentedProducer<TKey, TValue>(producer, tracing, metrics);
     }

@@ -131,7 +131,14 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
 
     public void Dispose()
     {
-        KafkaConsumerLag.Forget(name);
-        inner.Dispose();
+        // Disposing closes the client, which may still deliver a last statistics report: forget after it.
+        try
+        {
+            inner.Dispose();
+        }
+        finally
+        {
+            KafkaConsumerLag.Forget(name);
+        }
     }
 }

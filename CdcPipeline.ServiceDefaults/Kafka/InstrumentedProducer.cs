@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
-/// The producer services get from <c>AddKafkaProducer</c>: every produce starts a <c>publish {topic}</c> span whose
+/// The producer services get from <c>AddKafkaProducer</c>: every produce starts a <c>send {topic}</c> span whose
 /// W3C trace context travels in the message headers, and is counted as produced or failed.
 /// </summary>
 internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue> inner, bool tracing, bool metrics)
@@ -14,36 +14,35 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
 
     public string Name => inner.Name;
 
-    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
-        string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceAsync(topic, null, message, m => inner.ProduceAsync(topic, m, cancellationToken));
+
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceAsync(topicPartition.Topic, topicPartition.Partition, message, m => inner.ProduceAsync(topicPartition, m, cancellationToken));
+
+    private async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
+        string topic,
+        Partition? partition,
+        Message<TKey, TValue> message,
+        Func<Message<TKey, TValue>, Task<DeliveryResult<TKey, TValue>>> produce)
     {
-        using var activity = Start(topic, null, message);
+        using var activity = Start(topic, partition, message);
         try
         {
-            var result = await inner.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            var result = await produce(message).ConfigureAwait(false);
             Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
             return result;
+        }
+        catch (ProduceException<TKey, TValue> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            NotQueued(activity);
+            throw;
         }
         catch (ProduceException<TKey, TValue> e)
         {
             Delivered(activity, topic, null, e.Error);
-            throw;
-        }
-    }
-
-    public async Task<DeliveryResult<TKey, TValue>> ProduceAsync(
-        TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
-    {
-        using var activity = Start(topicPartition.Topic, topicPartition.Partition, message);
-        try
-        {
-            var result = await inner.ProduceAsync(topicPartition, message, cancellationToken).ConfigureAwait(false);
-            Delivered(activity, result.Topic, result.TopicPartitionOffset, null);
-            return result;
-        }
-        catch (ProduceException<TKey, TValue> e)
-        {
-            Delivered(activity, topicPartition.Topic, null, e.Error);
             throw;
         }
     }
@@ -76,6 +75,11 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
                 deliveryHandler?.Invoke(report);
             });
         }
+        catch (ProduceException<TKey, TValue> refused) when (refused.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            NotQueued(activity);
+            throw;
+        }
         catch (Exception e)
         {
             if (e is ProduceException<TKey, TValue> refused)
@@ -86,6 +90,22 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
             activity?.Stop();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The local queue was full: nothing was sent and the caller is expected to try again (with a new span), so this
+    /// attempt is neither a failure nor a span worth exporting.
+    /// </summary>
+    private static void NotQueued(Activity? activity)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+        activity.IsAllDataRequested = false;
+        activity.Stop();
     }
 
     private Activity? Start(string topic, Partition? partition, Message<TKey, TValue> message)
@@ -102,7 +122,7 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
             return null;
         }
 
-        return KafkaActivities.StartPublish(topic, partition?.Value, message.Key, message.Headers);
+        return KafkaActivities.StartSend(topic, partition?.Value, message.Key, message.Headers);
     }
 
     private void Delivered(Activity? activity, string topic, TopicPartitionOffset? stored, Error? error)

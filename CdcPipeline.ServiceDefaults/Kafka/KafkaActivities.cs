@@ -39,16 +39,16 @@ public static class KafkaActivities
     }
 
     /// <summary>
-    /// Starts the producer-side <c>publish {topic}</c> span and writes its trace context (or the ambient one,
+    /// Starts the producer-side <c>send {topic}</c> span and writes its trace context (or the ambient one,
     /// when nobody listens) into <paramref name="headers"/>.
     /// </summary>
-    internal static Activity? StartPublish(string topic, int? partition, object? key, Headers headers)
+    internal static Activity? StartSend(string topic, int? partition, object? key, Headers headers)
     {
-        var activity = KafkaTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer);
+        var activity = KafkaTelemetry.ActivitySource.StartActivity($"send {topic}", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(KafkaTelemetry.SystemTag, KafkaTelemetry.System);
-            activity.SetTag("messaging.operation.name", "publish");
+            activity.SetTag("messaging.operation.name", "send");
             activity.SetTag("messaging.operation.type", "send");
             activity.SetTag(KafkaTelemetry.DestinationTag, topic);
             if (partition is { } p)

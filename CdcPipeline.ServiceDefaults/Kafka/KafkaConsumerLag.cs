@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
-/// Consumer lag per partition, read from librdkafka's statistics JSON and reported by the gauge
+/// Consumer lag per partition currently assigned to the client, read from librdkafka's statistics JSON and reported by the gauge
 /// <c>cdc.kafka.consumer.lag</c>. Consumers registered with <c>AddKafkaConsumer</c> feed it automatically; a
 /// consumer built elsewhere can pass its statistics handler's JSON to <see cref="Record"/>.
 /// </summary>
@@ -44,6 +44,7 @@ public static class KafkaConsumerLag
                     // Partition -1 is librdkafka's internal unassigned queue; a negative lag means "not known yet"
                     // (no committed offset or no end offset).
                     if (!int.TryParse(partition.Name, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) || id < 0
+                        || !IsAssigned(partition.Value)
                         || !partition.Value.TryGetProperty("consumer_lag", out var lag) || !lag.TryGetInt64(out var value) || value < 0)
                     {
                         continue;
@@ -56,6 +57,14 @@ public static class KafkaConsumerLag
 
         ByClient[client] = lags;
     }
+
+    /// <summary>
+    /// librdkafka keeps statistics of partitions it no longer consumes (revoked or unassigned) with their last lag;
+    /// only partitions assigned to the client now are reported, so a revoked one does not leave a frozen series.
+    /// </summary>
+    private static bool IsAssigned(JsonElement partition) =>
+        (partition.TryGetProperty("desired", out var desired) && desired.ValueKind == JsonValueKind.True)
+        || (partition.TryGetProperty("fetch_state", out var state) && state.ValueKind == JsonValueKind.String && state.ValueEquals("active"));
 
     /// <summary>Forgets a client that is closed, so its partitions stop being reported.</summary>
     public static void Forget(string clientName) => ByClient.TryRemove(clientName, out _);

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
 /// Sets aside a message that cannot be processed: its original key, value and headers go to
-/// <c>{topic}{suffix}</c> (default <c>.dlq</c>) with <see cref="KafkaDeadLetterHeaders"/> naming the reason and the
+/// <c>{topic}{suffix}</c> (default <c>.dlq</c>; created on first use, see <see cref="KafkaDeadLetterTopics"/>) with <see cref="KafkaDeadLetterHeaders"/> naming the reason and the
 /// origin. <see cref="PublishAsync"/> returns only once the cluster has the dead letter, so the caller may then
 /// commit the original's offset.
 /// </summary>
@@ -14,17 +15,29 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
 {
     private readonly IProducer<byte[]?, byte[]?> producer;
     private readonly string topicSuffix;
+    private readonly KafkaDeadLetterTopics topics;
 
-    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix)
+    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix, ILogger logger)
     {
         this.producer = producer;
         this.topicSuffix = topicSuffix;
+        topics = new KafkaDeadLetterTopics(new DependentAdminClientBuilder(producer.Handle).Build(), logger);
     }
 
     /// <summary>The dead-letter topic of <paramref name="originTopic"/>.</summary>
     public string DeadLetterTopic(string originTopic) => originTopic + topicSuffix;
 
+    /// <summary>
+    /// Writes the dead letter of <paramref name="origin"/> and waits for the cluster's acknowledgement.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="cancellationToken"/> cancels only the wait, never the send: once handed to the producer the
+    /// dead letter is delivered or fails on its own. A cancelled publish may therefore still be delivered; the
+    /// caller, not having committed the original's offset, will dead-letter it again after a restart. Dead letters are
+    /// at least once: duplicates are possible in the dead-letter topic.
+    /// </remarks>
     /// <exception cref="KafkaDeadLetterException">The cluster did not acknowledge the dead letter.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled; the dead letter may still arrive.</exception>
     public async Task<TopicPartitionOffset> PublishAsync(
         ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken)
     {
@@ -39,9 +52,12 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
             Headers = Headers(origin, reason, error),
         };
 
+        await topics.EnsureAsync(origin.Topic, topic).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var delivered = await producer.ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            var delivered = await producer.ProduceAsync(topic, message, CancellationToken.None)
+                .WaitAsync(cancellationToken)
+                .ConfigureAwait(false);
             KafkaTelemetry.MessagesDeadLettered.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
@@ -84,6 +100,7 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
 
     public void Dispose()
     {
+        topics.Dispose();
         producer.Flush(TimeSpan.FromSeconds(10));
         producer.Dispose();
     }

@@ -11,6 +11,9 @@ public sealed class KafkaDeadLetterSettings
 {
     public const string DefaultTopicSuffix = ".dlq";
 
+    /// <summary><c>message.timeout.ms</c> of the dead-letter producer unless configured: a bounded wait per dead letter.</summary>
+    public const int DefaultMessageTimeoutMs = 30_000;
+
     /// <summary>The bootstrap servers, comma separated (the connection string of resource <c>kafka</c>).</summary>
     public string? ConnectionString { get; set; }
 
@@ -23,7 +26,7 @@ public sealed class KafkaDeadLetterSettings
     /// <summary>No health check <c>kafka-dead-letter-{name}</c>.</summary>
     public bool DisableHealthChecks { get; set; }
 
-    /// <summary>No <c>publish</c> spans for dead letters.</summary>
+    /// <summary>No <c>send</c> spans for dead letters.</summary>
     public bool DisableTracing { get; set; }
 
     /// <summary>No produced / failed counters for the dead-letter producer (dead letters are still counted).</summary>

@@ -13,17 +13,17 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     // Only what decides how to reach and authenticate to the brokers; client-role properties stay behind.
-    private static readonly string[] ConnectionPrefixes =
-        ["bootstrap.servers", "security.", "sasl.", "ssl.", "client.dns.lookup", "broker.address.family", "client.id"];
+    private static readonly string[] ConnectionPrefixes = ["security.", "sasl.", "ssl.", "socket."];
+
+    private static readonly string[] ConnectionProperties =
+        ["bootstrap.servers", "enable.ssl.certificate.verification", "client.dns.lookup", "broker.address.family", "client.id"];
 
     private readonly Lazy<IAdminClient> admin;
     private readonly string bootstrapServers;
 
     public KafkaHealthCheck(IEnumerable<KeyValuePair<string, string>> clientConfig)
     {
-        var config = new AdminClientConfig(clientConfig
-            .Where(entry => ConnectionPrefixes.Any(prefix => entry.Key.StartsWith(prefix, StringComparison.Ordinal)))
-            .ToDictionary(entry => entry.Key, entry => entry.Value))
+        var config = new AdminClientConfig(ConnectionSettings(clientConfig))
         {
             SocketTimeoutMs = (int)Timeout.TotalMilliseconds,
             ReconnectBackoffMs = 100,
@@ -34,6 +34,13 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
         bootstrapServers = config.BootstrapServers;
         admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build());
     }
+
+    /// <summary>The client's settings that say how to reach and authenticate to the brokers.</summary>
+    internal static Dictionary<string, string> ConnectionSettings(IEnumerable<KeyValuePair<string, string>> clientConfig) =>
+        clientConfig
+            .Where(entry => ConnectionProperties.Contains(entry.Key, StringComparer.Ordinal)
+                || ConnectionPrefixes.Any(prefix => entry.Key.StartsWith(prefix, StringComparison.Ordinal)))
+            .ToDictionary(entry => entry.Key, entry => entry.Value);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -17,7 +17,7 @@ public sealed class KafkaProducerSettings
     /// <summary>No health check <c>kafka-producer-{name}</c>.</summary>
     public bool DisableHealthChecks { get; set; }
 
-    /// <summary>No <c>publish</c> spans; the ambient trace context is still written into the headers.</summary>
+    /// <summary>No <c>send</c> spans; the ambient trace context is still written into the headers.</summary>
     public bool DisableTracing { get; set; }
 
     /// <summary>No produced / failed counters.</summary>

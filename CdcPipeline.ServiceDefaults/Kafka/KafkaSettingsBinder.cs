@@ -29,7 +29,7 @@ internal static class KafkaSettingsBinder
         Action<TSettings>? configure)
     {
         var section = configuration.GetSection(sectionName);
-        section.Bind(settings);
+        BindWithoutConfig(section, settings);
         foreach (var entry in section.GetSection("Config").GetChildren())
         {
             if (entry.Value is not null)
@@ -61,6 +61,22 @@ internal static class KafkaSettingsBinder
         setConnectionString(settings, config.BootstrapServers);
         return settings;
     }
+
+    /// <summary>
+    /// Binds the settings' own properties (connection string, switches, topic suffix) but not <c>Config</c>: the
+    /// binder would convert its entries into the typed properties of the librdkafka config (an enum conversion
+    /// that fails for values such as <c>partitioner=murmur2_random</c>); the raw entries are set by name instead.
+    /// </summary>
+    private static void BindWithoutConfig<TSettings>(IConfigurationSection section, TSettings settings)
+    {
+        var own = section.AsEnumerable(makePathsRelative: true)
+            .Where(entry => entry.Value is not null && !IsConfigEntry(entry.Key));
+        new ConfigurationBuilder().AddInMemoryCollection(own).Build().Bind(settings);
+    }
+
+    private static bool IsConfigEntry(string key) =>
+        key.Equals("Config", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("Config" + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase);
 
     public static void ValidateConnection(ClientConfig config, string connectionName, string sectionName, string role)
     {

@@ -1,9 +1,11 @@
 using System.Text;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
+using CdcPipeline.Tests.Producer;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.Tests.Kafka;
 
@@ -117,6 +119,29 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
     }
 
     [Fact]
+    public async Task A_cancelled_publish_stops_waiting_but_the_dead_letter_is_still_delivered()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 1);
+        using var client = new KafkaTestClient(cluster);
+        var topic = KafkaFixture.UniqueTopic("dlq-cancel");
+        cluster.CreateTopic(topic, partitions: 1, replicationFactor: 1);
+        cluster.CreateTopic($"{topic}.dlq", partitions: 1, replicationFactor: 1);
+        await client.ProduceAsync(topic, "k", "v");
+        var origin = await ConsumeOneAsync(client, topic);
+        using var host = BuildHost(cluster.BootstrapServers);
+        var publisher = host.Services.GetRequiredService<KafkaDeadLetterPublisher>();
+        await publisher.PublishAsync(origin, "first", null, TestContext.Current.CancellationToken);
+        cluster.SetBrokerRtt(1, TimeSpan.FromSeconds(3));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.PublishAsync(origin, "second", null, cancel.Token));
+
+        cluster.SetBrokerRtt(1, TimeSpan.Zero);
+        var deadLetters = await client.ConsumeAllAsync($"{topic}.dlq", expectedCount: 2, Timeout);
+        Assert.Equal(["first", "second"], deadLetters.Select(d => d.Header(KafkaDeadLetterHeaders.Reason)));
+    }
+
+    [Fact]
     public async Task Dead_letter_topic_suffix_is_configurable()
     {
         var topic = KafkaFixture.UniqueTopic("dlq-suffix");
@@ -128,6 +153,60 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(origin, "parked", null, CancellationToken.None);
 
         Assert.Equal("v", Assert.Single(await kafka.ReadToEndAsync($"{topic}-parked", Timeout)).ValueString);
+    }
+
+    [Fact]
+    public async Task Dead_letter_topic_is_created_with_the_origin_partition_count()
+    {
+        Assert.SkipWhen(kafka.IsMock, $"the mock cluster has no CreateTopics; set {KafkaFixture.BootstrapEnvironmentVariable} to a real cluster");
+        var topic = KafkaFixture.UniqueTopic("dlq-create");
+        await kafka.CreateTopicAsync(topic, partitions: 3);
+        await kafka.ProduceAsync(topic, "k", "v");
+        var origin = await ConsumeOneAsync(topic);
+        using var host = BuildHost();
+
+        await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(origin, "bad", null, TestContext.Current.CancellationToken);
+
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        Assert.Equal(3, admin.GetMetadata($"{topic}.dlq", Timeout).Topics.Single().Partitions.Count);
+    }
+
+    [Fact]
+    public async Task Without_topic_administration_the_broker_is_noted_once_and_dead_letters_still_arrive()
+    {
+        Assert.SkipUnless(kafka.IsMock, "a real cluster supports CreateTopics");
+        var first = KafkaFixture.UniqueTopic("dlq-auto-a");
+        var second = KafkaFixture.UniqueTopic("dlq-auto-b");
+        await kafka.CreateTopicAsync(first, partitions: 1);
+        await kafka.CreateTopicAsync(second, partitions: 1);
+        await kafka.ProduceAsync(first, "a", "1");
+        await kafka.ProduceAsync(second, "b", "2");
+        var fromFirst = await ConsumeOneAsync(first);
+        var fromSecond = await ConsumeOneAsync(second);
+        var logs = new CapturedLogs();
+        var builder = KafkaTestHost.CreateBuilder(kafka.BootstrapServers);
+        builder.Logging.AddProvider(logs);
+        builder.AddKafkaDeadLetterPublisher("kafka");
+        using var host = builder.Build();
+        var publisher = host.Services.GetRequiredService<KafkaDeadLetterPublisher>();
+
+        await publisher.PublishAsync(fromFirst, "bad", null, TestContext.Current.CancellationToken);
+        await publisher.PublishAsync(fromFirst, "bad again", null, TestContext.Current.CancellationToken);
+        await publisher.PublishAsync(fromSecond, "bad", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, (await kafka.ReadToEndAsync($"{first}.dlq", Timeout)).Count);
+        Assert.Single(await kafka.ReadToEndAsync($"{second}.dlq", Timeout));
+        Assert.Single(logs.AtLeast(LogLevel.Warning), m => m.Contains("does not support topic administration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Dead_letter_producer_gives_up_after_30_seconds_unless_configured()
+    {
+        using var defaults = BuildHost();
+        using var configured = BuildHost(kafka.BootstrapServers, KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:DeadLetter:Config:message.timeout.ms", "45000"));
+
+        Assert.Equal(30_000, defaults.Services.GetRequiredService<KafkaDeadLetterSettings>().Config.MessageTimeoutMs);
+        Assert.Equal(45_000, configured.Services.GetRequiredService<KafkaDeadLetterSettings>().Config.MessageTimeoutMs);
     }
 
     private IHost BuildHost() => BuildHost(kafka.BootstrapServers);

@@ -1,4 +1,6 @@
+using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
+using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -68,5 +70,33 @@ public sealed class KafkaHealthCheckTests
 
         Assert.Fail($"Kafka health stayed {report.Status} ({string.Join("; ", report.Entries.Select(e => $"{e.Key}: {e.Value.Description}"))}), expected {status}.");
         return report;
+    }
+
+    [Fact]
+    public void Health_check_connects_with_every_security_and_connection_setting_of_the_client()
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = "broker:9093",
+            SecurityProtocol = SecurityProtocol.SaslSsl,
+            SaslMechanism = SaslMechanism.ScramSha512,
+            SaslUsername = "cdc",
+            SslCaLocation = "/etc/ssl/ca.pem",
+            EnableSslCertificateVerification = false,
+            ClientDnsLookup = ClientDnsLookup.ResolveCanonicalBootstrapServersOnly,
+            SocketKeepaliveEnable = true,
+            SocketConnectionSetupTimeoutMs = 5000,
+            BrokerAddressFamily = BrokerAddressFamily.V4,
+            LingerMs = 5,
+            Acks = Acks.All,
+        };
+
+        var kept = KafkaHealthCheck.ConnectionSettings(config);
+
+        Assert.Equal(
+            ["bootstrap.servers", "broker.address.family", "client.dns.lookup", "enable.ssl.certificate.verification", "sasl.mechanism",
+             "sasl.username", "security.protocol", "socket.connection.setup.timeout.ms", "socket.keepalive.enable", "ssl.ca.location"],
+            kept.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("false", kept["enable.ssl.certificate.verification"], ignoreCase: true);
     }
 }

@@ -59,6 +59,72 @@ public sealed class KafkaMetricsTests(KafkaFixture kafka) : IClassFixture<KafkaF
     }
 
     [Fact]
+    public async Task Lag_of_a_partition_taken_away_from_the_consumer_is_no_longer_reported()
+    {
+        var topic = KafkaFixture.UniqueTopic("lag-revoked");
+        await kafka.CreateTopicAsync(topic, partitions: 2);
+        for (var i = 0; i < 10; i++)
+        {
+            await kafka.ProduceAsync(topic, $"k{i}", $"v{i}", partition: i % 2);
+        }
+
+        using var lag = new MetricCollector("cdc.kafka.consumer.lag", topic);
+        using var host = BuildConsumerHost($"lag-revoked-{Guid.NewGuid():N}");
+        var consumer = host.Services.GetRequiredService<IConsumer<string, byte[]>>();
+        var kept = new TopicPartition(topic, 0);
+        var revoked = new TopicPartition(topic, 1);
+        consumer.Assign([new TopicPartitionOffset(kept, Offset.Beginning), new TopicPartitionOffset(revoked, Offset.Beginning)]);
+        consumer.Commit([new TopicPartitionOffset(kept, 1), new TopicPartitionOffset(revoked, 2)]);
+
+        string[] Reported()
+        {
+            lag.Clear();
+            consumer.Consume(TimeSpan.FromMilliseconds(100));
+            lag.Observe();
+            return [.. lag.Measurements.Select(m => $"{m.Tags["messaging.destination.partition.id"]}={m.Value}").Order(StringComparer.Ordinal)];
+        }
+
+        await WaitForAsync(["0=4", "1=3"], Reported);
+        consumer.Assign([new TopicPartitionOffset(kept, Offset.Stored)]);
+        consumer.Pause([kept]);
+
+        await WaitForAsync(["0=4"], Reported);
+        consumer.Close();
+    }
+
+    [Fact]
+    public async Task Lag_of_a_disposed_consumer_is_no_longer_reported()
+    {
+        var topic = KafkaFixture.UniqueTopic("lag-disposed");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        for (var i = 0; i < 3; i++)
+        {
+            await kafka.ProduceAsync(topic, $"k{i}", $"v{i}");
+        }
+
+        using var lag = new MetricCollector("cdc.kafka.consumer.lag", topic);
+        using var host = BuildConsumerHost($"lag-disposed-{Guid.NewGuid():N}");
+        var consumer = host.Services.GetRequiredService<IConsumer<string, byte[]>>();
+        var partition = new TopicPartition(topic, 0);
+        consumer.Assign([new TopicPartitionOffset(partition, Offset.Beginning)]);
+        consumer.Commit([new TopicPartitionOffset(partition, 1)]);
+        await WaitForAsync(["0=2"], () =>
+        {
+            lag.Clear();
+            consumer.Consume(TimeSpan.FromMilliseconds(100));
+            lag.Observe();
+            return [.. lag.Measurements.Select(m => $"{m.Tags["messaging.destination.partition.id"]}={m.Value}")];
+        });
+
+        consumer.Dispose();
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+        lag.Clear();
+        lag.Observe();
+
+        Assert.Empty(lag.Measurements);
+    }
+
+    [Fact]
     public async Task Produced_and_failed_messages_are_counted_per_topic()
     {
         using var cluster = new MockKafkaCluster();
@@ -100,6 +166,21 @@ public sealed class KafkaMetricsTests(KafkaFixture kafka) : IClassFixture<KafkaF
             settings.Config.SessionTimeoutMs = kafka.SessionTimeoutMs;
         });
         return builder.Build();
+    }
+
+    /// <summary>Probes until the gauge reports exactly <paramref name="expected"/> (partition=lag), five times in a row.</summary>
+    private static async Task WaitForAsync(string[] expected, Func<string[]> probe)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        string[] last = [];
+        var inARow = 0;
+        while (DateTime.UtcNow < deadline && inARow < 5)
+        {
+            last = await Task.Run(probe, TestContext.Current.CancellationToken);
+            inARow = last.SequenceEqual(expected) ? inARow + 1 : 0;
+        }
+
+        Assert.True(inARow == 5, $"Lag not reported as [{string.Join(", ", expected)}] within {Timeout}; last seen: [{string.Join(", ", last)}].");
     }
 
     /// <summary>

@@ -133,6 +133,20 @@ public sealed class KafkaSettingsTests
     }
 
     [Fact]
+    public void Producer_without_delivery_reports_is_refused_naming_the_setting()
+    {
+        var builder = KafkaTestHost.CreateBuilder(
+            "broker:9092", Setting("Aspire:Confluent:Kafka:Producer:Config:dotnet.producer.enable.delivery.reports", "false"));
+        builder.AddKafkaProducer<string, string>("kafka");
+        using var host = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<IProducer<string, string>>());
+
+        Assert.Contains("'dotnet.producer.enable.delivery.reports' is false", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Aspire:Confluent:Kafka:Producer:Config'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dead_letter_producer_is_always_idempotent_with_acks_all()
     {
         var builder = KafkaTestHost.CreateBuilder(

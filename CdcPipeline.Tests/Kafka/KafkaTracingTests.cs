@@ -37,23 +37,25 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         consumer.Close();
         await host.StopAsync(TestContext.Current.CancellationToken);
 
-        Activity publish;
+        Activity send;
         Activity process;
         lock (spans)
         {
-            publish = Assert.Single(spans, s => s.Kind == ActivityKind.Producer && Equals(s.GetTagItem("messaging.destination.name"), topic));
+            send = Assert.Single(spans, s => s.Kind == ActivityKind.Producer && Equals(s.GetTagItem("messaging.destination.name"), topic));
             process = Assert.Single(spans, s => s.Kind == ActivityKind.Consumer && Equals(s.GetTagItem("messaging.destination.name"), topic));
         }
 
-        Assert.Equal($"publish {topic}", publish.DisplayName);
-        Assert.Equal("kafka", publish.GetTagItem("messaging.system"));
-        Assert.Equal(delivered.Offset.Value, publish.GetTagItem("messaging.kafka.offset"));
+        Assert.Equal($"send {topic}", send.DisplayName);
+        Assert.Equal("kafka", send.GetTagItem("messaging.system"));
+        Assert.Equal("send", send.GetTagItem("messaging.operation.name"));
+        Assert.Equal("send", send.GetTagItem("messaging.operation.type"));
+        Assert.Equal(delivered.Offset.Value, send.GetTagItem("messaging.kafka.offset"));
         Assert.Equal($"process {topic}", process.DisplayName);
-        Assert.Equal(publish.TraceId, process.TraceId);
-        Assert.Equal(publish.SpanId, process.ParentSpanId);
+        Assert.Equal(send.TraceId, process.TraceId);
+        Assert.Equal(send.SpanId, process.ParentSpanId);
         Assert.Equal(group, process.GetTagItem("messaging.consumer.group.name"));
         Assert.True(result.Message.Headers.TryGetLastBytes("traceparent", out var traceparent));
-        Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", Encoding.ASCII.GetString(traceparent));
+        Assert.Equal($"00-{send.TraceId}-{send.SpanId}-01", Encoding.ASCII.GetString(traceparent));
     }
 
     [Fact]
@@ -75,15 +77,15 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         var report = await delivered.Task.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(ErrorCode.NoError, report.Error.Code);
         var stored = Assert.Single(await kafka.ReadToEndAsync(topic, Timeout));
-        Activity publish;
+        Activity send;
         lock (spans)
         {
-            publish = Assert.Single(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
+            send = Assert.Single(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
         }
 
-        Assert.Equal(parent.TraceId, publish.TraceId);
-        Assert.Equal(parent.SpanId, publish.ParentSpanId);
-        Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", stored.Header("traceparent"));
+        Assert.Equal(parent.TraceId, send.TraceId);
+        Assert.Equal(parent.SpanId, send.ParentSpanId);
+        Assert.Equal($"00-{send.TraceId}-{send.SpanId}-01", stored.Header("traceparent"));
     }
 
     [Fact]
@@ -104,6 +106,47 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         lock (spans)
         {
             Assert.DoesNotContain(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
+        }
+    }
+
+    [Fact]
+    public async Task A_produce_refused_for_a_full_local_queue_is_neither_a_failure_nor_an_error_span()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 1);
+        var topic = KafkaFixture.UniqueTopic("queue-full");
+        cluster.CreateTopic(topic, partitions: 1, replicationFactor: 1);
+        using var failures = new MetricCollector("cdc.kafka.produce.failures", topic);
+        using var produced = new MetricCollector("cdc.kafka.messages.produced", topic);
+        var spans = new List<Activity>();
+        var builder = KafkaTestHost.CreateBuilder(
+            cluster.BootstrapServers,
+            KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:Producer:Config:queue.buffering.max.messages", "1"),
+            KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:Producer:Config:linger.ms", "60000"));
+        builder.ConfigureOpenTelemetry();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        builder.AddKafkaProducer<string, string>("kafka", s => s.DisableHealthChecks = true);
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var producer = host.Services.GetRequiredService<IProducer<string, string>>();
+        var reports = new List<DeliveryReport<string, string>>();
+
+        producer.Produce(topic, new Message<string, string> { Key = "k", Value = "queued" }, r => { lock (reports) { reports.Add(r); } });
+        var refused = Assert.Throws<ProduceException<string, string>>(
+            () => producer.Produce(topic, new Message<string, string> { Key = "k", Value = "refused" }, r => { lock (reports) { reports.Add(r); } }));
+        var refusedAsync = await Assert.ThrowsAsync<ProduceException<string, string>>(
+            () => producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "refused" }, TestContext.Current.CancellationToken));
+        Assert.Equal(0, producer.Flush(Timeout));
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(ErrorCode.Local_QueueFull, refused.Error.Code);
+        Assert.Equal(ErrorCode.Local_QueueFull, refusedAsync.Error.Code);
+        Assert.Equal(ErrorCode.NoError, Assert.Single(reports).Error.Code);
+        Assert.Empty(failures.Measurements);
+        Assert.Equal(1, produced.Sum);
+        lock (spans)
+        {
+            var span = Assert.Single(spans, s => Equals(s.GetTagItem("messaging.destination.name"), topic));
+            Assert.NotEqual(ActivityStatusCode.Error, span.Status);
         }
     }
 

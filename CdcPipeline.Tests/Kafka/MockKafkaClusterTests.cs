@@ -82,4 +82,16 @@ public sealed class MockKafkaClusterTests(KafkaFixture kafka) : IClassFixture<Ka
         Assert.Equal(PersistenceStatus.Persisted, delivery.Status);
         Assert.Single(await client.ReadToEndAsync(topic, Timeout));
     }
+
+    [Fact]
+    public void A_property_librdkafka_refuses_is_reported_by_name()
+    {
+        LibRdKafka.EnsureLoaded();
+        var conf = LibRdKafka.rd_kafka_conf_new();
+
+        var error = Assert.Throws<InvalidOperationException>(() => LibRdKafka.SetOrDestroy(conf, "no.such.property", "1"));
+
+        Assert.Contains("'no.such.property=1'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("No such configuration property", error.Message, StringComparison.Ordinal);
+    }
 }

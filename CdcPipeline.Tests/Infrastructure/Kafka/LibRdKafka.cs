@@ -27,6 +27,14 @@ internal static class LibRdKafka
                 return;
             }
 
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new PlatformNotSupportedException(
+                    "The in-process librdkafka mock cluster is found through /proc/self/maps, which only Linux has. " +
+                    $"Run these tests on Linux, or set {KafkaFixture.BootstrapEnvironmentVariable} to a real cluster " +
+                    "(tests that inject faults into their own mock cluster still need Linux).");
+            }
+
             Confluent.Kafka.Library.Load();
             var path = FindMappedLibrary()
                 ?? throw new InvalidOperationException(
@@ -58,6 +66,22 @@ internal static class LibRdKafka
         }
 
         return null;
+    }
+
+    /// <summary>rd_kafka_conf_res_t RD_KAFKA_CONF_OK.</summary>
+    private const int ConfOk = 0;
+
+    /// <summary>Sets one property; on refusal destroys <paramref name="conf"/> and throws librdkafka's reason.</summary>
+    public static void SetOrDestroy(IntPtr conf, string name, string value)
+    {
+        var error = new byte[512];
+        var result = rd_kafka_conf_set(conf, name, value, error, (UIntPtr)error.Length);
+        if (result != ConfOk)
+        {
+            rd_kafka_conf_destroy(conf);
+            var reason = System.Text.Encoding.UTF8.GetString(error, 0, Math.Max(0, Array.IndexOf(error, (byte)0)));
+            throw new InvalidOperationException($"librdkafka refused '{name}={value}' (rd_kafka_conf_set returned {result}): {reason}");
+        }
     }
 
     [DllImport(Library)]

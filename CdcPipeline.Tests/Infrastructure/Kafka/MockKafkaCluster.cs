@@ -24,7 +24,7 @@ public sealed class MockKafkaCluster : IDisposable
         var conf = LibRdKafka.rd_kafka_conf_new();
         var error = new byte[512];
         // The host handle only keeps the cluster's books: it has no bootstrap servers and nothing to log.
-        LibRdKafka.rd_kafka_conf_set(conf, "log_level", "0", error, (UIntPtr)error.Length);
+        LibRdKafka.SetOrDestroy(conf, "log_level", "0");
         handle = LibRdKafka.rd_kafka_new(LibRdKafka.ProducerType, conf, error, (UIntPtr)error.Length);
         if (handle == IntPtr.Zero)
         {
