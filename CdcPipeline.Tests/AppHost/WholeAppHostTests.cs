@@ -4,15 +4,18 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CdcPipeline.AppHost;
 using CdcPipeline.AppHost.Debezium;
+using CdcPipeline.CassandraSink.Cql;
+using Npgsql;
 
 namespace CdcPipeline.Tests.AppHost;
 
 public sealed class WholeAppHostTests
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task Every_resource_of_the_AppHost_becomes_healthy()
+    public async Task Every_resource_becomes_healthy_and_events_reach_PostgreSQL_and_Cassandra()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var whyNot = await DockerEngine.WhyUnavailableAsync(cancellationToken);
@@ -50,5 +53,61 @@ public sealed class WholeAppHostTests
         Assert.Contains("cassandra", waited);
         Assert.Contains("debezium", waited);
         Assert.Contains("consumer", waited);
+
+        // The producer runs continuously: a user it created reaches cdc_db through the consumer, then Cassandra
+        // through Debezium and the sink, with the same name PostgreSQL holds.
+        var user = await PollAsync(() => FirstUserInPostgresAsync(app, timeout.Token), timeout.Token);
+        var replicatedName = await PollAsync(
+            async () =>
+            {
+                var cassandraName = await UserNameInCassandraAsync(app, user.Id, timeout.Token);
+                var current = await FirstUserInPostgresAsync(app, timeout.Token);
+                return cassandraName is not null && cassandraName == current?.Name ? cassandraName : null;
+            },
+            timeout.Token);
+        Assert.False(string.IsNullOrEmpty(replicatedName));
+    }
+
+    private sealed record PostgresUser(Guid Id, string Name);
+
+    private static async Task<PostgresUser?> FirstUserInPostgresAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var connectionString = await app.GetConnectionStringAsync("cdcdb", cancellationToken);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString!);
+        await using var command = dataSource.CreateCommand("SELECT id, name FROM users ORDER BY created_at, id LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new PostgresUser(reader.GetGuid(0), reader.GetString(1)) : null;
+    }
+
+    private static async Task<string?> UserNameInCassandraAsync(DistributedApplication app, Guid userId, CancellationToken cancellationToken)
+    {
+        var settings = new CassandraClientSettings { ConnectionString = await app.GetConnectionStringAsync("cassandra", cancellationToken) };
+        settings.ApplyConnectionString();
+        settings.Validate("cassandra");
+        await using var session = new CqlSession(settings);
+        var rows = await session.QueryAsync("SELECT name FROM cdc_keyspace.users WHERE id = ?", userId);
+        var list = await rows.ToListAsync(cancellationToken);
+        return list.Count == 1 ? list[0].Get<string>("name") : null;
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, CancellationToken cancellationToken)
+        where T : class
+    {
+        while (true)
+        {
+            try
+            {
+                if (await probe() is { } value)
+                {
+                    return value;
+                }
+            }
+            catch (Exception exception) when (exception is NpgsqlException or CqlException)
+            {
+                // Tables or keyspace not created yet: keep polling until the test's deadline.
+            }
+
+            await Task.Delay(s_pollInterval, cancellationToken);
+        }
     }
 }
