@@ -35,6 +35,11 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
         {
             return new DecodeOutcome.Undecodable(ex.Message);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A shape the checks above did not foresee must not stop the sink: the message is dead-lettered instead.
+            return new DecodeOutcome.Undecodable($"the change could not be decoded ({ex.GetType().Name}): {ex.Message}");
+        }
     }
 
     private DecodeOutcome Decode(JsonElement root)

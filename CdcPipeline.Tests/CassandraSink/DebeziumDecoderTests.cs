@@ -262,4 +262,33 @@ public class DebeziumDecoderTests
 
         Assert.Contains("CassandraSink:DecimalScales:orders.total_amount", Reason(outcome), StringComparison.Ordinal);
     }
+    public static TheoryData<string, string> MalformedSchemas() => new()
+    {
+        // A field of the envelope schema that is not an object (JsonElement.TryGetProperty would throw InvalidOperationException).
+        { """{"type":"struct","fields":[1]}""", "schema.fields[0]" },
+        { """{"type":"struct","fields":"before,after"}""", "schema.fields" },
+        { GoldenEvents.EnvelopeSchema("users", """[{"type":"string","field":"id"},{"type":"string","field":"id"}]"""), "column 'id' twice" },
+        { GoldenEvents.EnvelopeSchema("users", """[{"type":"string","field":7}]"""), "schema.fields[0].fields (before)[0].field" },
+        { GoldenEvents.EnvelopeSchema("users", """[null]"""), "schema.fields[0].fields (before)[0]" },
+        { GoldenEvents.EnvelopeSchema("users", """{"id":"string"}"""), "schema.fields[0].fields (before)" },
+        { GoldenEvents.EnvelopeSchema("users", """[{"type":"string","field":"id","parameters":[1]}]"""), "schema.fields[0].fields (before)[0].parameters" },
+        { "[]", "schema is a JSON Array" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedSchemas))]
+    public void Malformed_schema_is_undecodable_with_a_reason_naming_the_schema_field(string schema, string named)
+    {
+        var json = $$"""{"schema":{{schema}},"payload":{{GoldenEvents.UserUpdateWithoutSchema}}}""";
+
+        Assert.Contains(named, Reason(Decode(json)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"schema":{"fields":[1]},"payload":{"source":{"schema":"public","table":"users","lsn":1},"op":"c","after":{}}}""")]
+    [InlineData("""{"schema":{"fields":[{"field":"after","fields":[{"field":"id"},{"field":"id"}]}]},"payload":{"source":{"schema":"public","table":"users","lsn":1},"op":"c","after":{}}}""")]
+    public void Any_decoding_failure_becomes_undecodable_instead_of_an_exception(string json)
+    {
+        Assert.Contains("schema.fields", Reason(Decode(json)), StringComparison.Ordinal);
+    }
 }

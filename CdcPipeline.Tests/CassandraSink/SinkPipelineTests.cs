@@ -115,6 +115,25 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
     }
 
     [Fact]
+    public async Task Change_with_a_malformed_schema_is_dead_lettered_and_the_rest_of_the_stream_is_applied()
+    {
+        var history = ChangeHistory.Generate(seed: 7, steps: 30, withSchema: true);
+        var poison = Encoding.UTF8.GetBytes("""{"schema":{"fields":[1]},"payload":{"source":{"schema":"public","table":"users","lsn":1},"op":"c","after":{}}}""");
+        var messages = history.Messages.ToList();
+        messages.Insert(messages.Count / 2, new ChangeMessage("users", Guid.NewGuid(), poison));
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync(messages);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        var dead = Assert.Single(await kafka.ConsumeAllAsync($"{sink.UsersTopic}.dlq", expectedCount: 1, SinkHarness.Timeout));
+        Assert.Equal(poison, dead.Value);
+        Assert.Contains("schema.fields[0]", dead.Header(KafkaDeadLetterHeaders.Reason), StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, SinkStatus(sink));
+    }
+
+    [Fact]
     public async Task Change_of_an_unknown_table_is_ignored_and_counted()
     {
         var table = $"payments_{Guid.NewGuid():N}";
