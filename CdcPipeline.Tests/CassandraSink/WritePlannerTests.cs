@@ -11,7 +11,7 @@ public class WritePlannerTests
     private static readonly Guid UserB = Guid.NewGuid();
     private static readonly Guid OrderId = Guid.NewGuid();
     private static readonly DateTimeOffset PlacedAt = new(2024, 5, 1, 10, 16, 0, TimeSpan.Zero);
-    private static readonly SourcePosition Position = new(5000, 4000, 7, false);
+    private static readonly SourcePosition Position = new(5000, 4000, false);
 
     private static OrderRow Order(Guid userId, DateTimeOffset? placedAt) =>
         new(OrderId, "SHIPPED", userId, 2, 10.50m, placedAt, null, false);
