@@ -36,4 +36,13 @@ internal static partial class SinkLog
 
     [LoggerMessage(10, LogLevel.Information, "{Work} succeeded after {Attempts} attempts")]
     public static partial void Recovered(this ILogger logger, string work, int attempts);
+
+    [LoggerMessage(12, LogLevel.Warning, "A batch is taking long (Cassandra unavailable?): paused {Partitions} partitions, polling to stay in the consumer group")]
+    public static partial void Paused(this ILogger logger, int partitions);
+
+    [LoggerMessage(13, LogLevel.Information, "Batch done, resumed {Partitions} partitions")]
+    public static partial void Resumed(this ILogger logger, int partitions);
+
+    [LoggerMessage(14, LogLevel.Warning, "A rebalance revoked partitions during a batch: dropped {Dropped} of its messages without storing offsets (their new owner replays them), {Remaining} left to apply")]
+    public static partial void RevokedDuringBatch(this ILogger logger, int dropped, int remaining);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
+using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.CassandraSink.Cql;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
@@ -166,6 +167,36 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
         await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Healthy);
+    }
+
+    [Fact]
+    public async Task Cassandra_down_longer_than_max_poll_interval_keeps_the_sink_in_its_consumer_group()
+    {
+        // librdkafka requires max.poll.interval.ms >= session.timeout.ms; a consumer that does not call Consume for
+        // that long leaves its group and has to rejoin (a new assignment) once it polls again.
+        var maxPollInterval = TimeSpan.FromMilliseconds(kafka.SessionTimeoutMs + 1000);
+        var history = ChangeHistory.Generate(seed: 8, steps: 80);
+        var half = history.Messages.Count / 2;
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync(new Dictionary<string, string?>
+        {
+            ["Aspire:Confluent:Kafka:Consumer:Config:max.poll.interval.ms"] = ((int)maxPollInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await sink.ProduceAsync(history.Messages.Take(half));
+        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+        var ownership = sink.Services.GetRequiredService<PartitionOwnership>();
+        var assignments = ownership.Assignments;
+
+        await sink.Cassandra.StopAsync();
+        var stopped = Stopwatch.StartNew();
+        await sink.ProduceAsync(history.Messages.Skip(half));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
+        await WaitUntilAsync(() => stopped.Elapsed > maxPollInterval * 2.5);
+        sink.Cassandra.Restart();
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Healthy);
+        Assert.Equal(assignments, ownership.Assignments);
     }
 
     [Fact]
