@@ -45,4 +45,7 @@ internal static partial class SinkLog
 
     [LoggerMessage(14, LogLevel.Warning, "A rebalance revoked partitions during a batch: dropped {Dropped} of its messages without storing offsets (their new owner replays them), {Remaining} left to apply")]
     public static partial void RevokedDuringBatch(this ILogger logger, int dropped, int remaining);
+
+    [LoggerMessage(15, LogLevel.Warning, "The Cassandra nodes still report {Versions} schema versions after {Timeout}: going on, 'unconfigured table' is retried for as long again")]
+    public static partial void NoSchemaAgreement(this ILogger logger, int versions, TimeSpan timeout);
 }

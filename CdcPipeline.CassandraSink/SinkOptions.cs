@@ -35,6 +35,12 @@ public sealed class SinkOptions
     public TimeSpan RetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Longest wait for every node to agree on the schema after the sink applied it; for as long again after that,
+    /// <c>unconfigured table</c> (a node that has not seen a new table yet) is retried instead of stopping the sink.
+    /// </summary>
+    public TimeSpan SchemaAgreementTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// How decimals arrive when the events carry no schema (JSON converter with <c>schemas.enable=false</c>):
     /// the connector's <c>decimal.handling.mode</c>. With schemas the schema decides.
     /// </summary>

@@ -48,6 +48,7 @@ public static class SinkServiceExtensions
         builder.Services.AddSingleton<WritePlanner>();
         builder.Services.AddSingleton<CassandraWriter>();
         builder.Services.AddSingleton<SchemaInitializer>();
+        builder.Services.AddSingleton<SchemaAgreement>();
         builder.Services.AddSingleton<ChangeBatchProcessor>();
         builder.Services.AddSingleton<SinkHealth>();
         builder.Services.AddSingleton<PartitionOwnership>();

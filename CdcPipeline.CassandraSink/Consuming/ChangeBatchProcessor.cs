@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CdcPipeline.CassandraSink.Changes;
 using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
@@ -20,6 +21,7 @@ internal sealed class ChangeBatchProcessor(
     CassandraWriter writer,
     KafkaDeadLetterPublisher deadLetters,
     SinkHealth health,
+    SchemaAgreement schemaAgreement,
     IOptions<SinkOptions> options,
     ILogger<ChangeBatchProcessor> logger,
     TimeProvider time)
@@ -43,7 +45,7 @@ internal sealed class ChangeBatchProcessor(
             await _retry.RunAsync(
                 "Writing to Cassandra",
                 token => writer.WriteAsync(partitionBatches, token),
-                CassandraFailures.IsTransient,
+                IsTransient,
                 cancellationToken).ConfigureAwait(false);
         }
 
@@ -63,6 +65,10 @@ internal sealed class ChangeBatchProcessor(
         activity?.SetTag("cdc.partition_batches", partitionBatches.Count);
         logger.BatchApplied(changes, partitionBatches.Count, batch.Count);
     }
+
+    private bool IsTransient(Exception error) =>
+        CassandraFailures.IsTransient(error)
+        || (CassandraFailures.IsUnconfiguredTable(error) && schemaAgreement.IsSettling(options.Value.SchemaAgreementTimeout));
 
     private ConsumedMessage Decode(ConsumeResult<byte[]?, byte[]?> result)
     {
