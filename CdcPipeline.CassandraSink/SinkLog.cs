@@ -48,4 +48,7 @@ internal static partial class SinkLog
 
     [LoggerMessage(15, LogLevel.Warning, "The Cassandra nodes still report {Versions} schema versions after {Timeout}: going on, 'unconfigured table' is retried for as long again")]
     public static partial void NoSchemaAgreement(this ILogger logger, int versions, TimeSpan timeout);
+
+    [LoggerMessage(16, LogLevel.Critical, "The sink stopped: Kafka refuses a dead letter for good ({Code}): {Reason}. Fix the dead-letter topic (size limit, ACLs) and restart; the message's offset is not committed")]
+    public static partial void DeadLetterRefused(this ILogger logger, string code, string reason, Exception error);
 }

@@ -94,7 +94,7 @@ internal sealed class ChangeBatchProcessor(
                 await _retry.RunAsync(
                     "Dead-lettering an undecodable change",
                     token => deadLetters.PublishAsync(result, reason, error: null, token),
-                    error => error is KafkaDeadLetterException,
+                    DeadLetterFailures.IsTransient,
                     cancellationToken).ConfigureAwait(false);
                 SinkTelemetry.ChangesDeadLettered.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
                 logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason);

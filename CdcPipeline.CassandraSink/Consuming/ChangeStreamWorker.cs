@@ -1,5 +1,6 @@
 using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
+using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -68,6 +69,15 @@ internal sealed class ChangeStreamWorker(
         {
             logger.FatalKafkaError(e.Error.Reason, e);
             health.Unhealthy($"fatal Kafka error: {e.Error.Reason}");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+        catch (KafkaDeadLetterException e) when (DeadLetterFailures.Refusal(e) is { } code && !stoppingToken.IsCancellationRequested)
+        {
+            // Retrying would stall every partition forever; skipping would lose the message: stop and say why.
+            logger.DeadLetterRefused(code.ToString(), e.Message, e);
+            health.Unhealthy($"stopped: Kafka refuses the dead letter for good ({code}): {e.Message}");
+            Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -75,6 +85,7 @@ internal sealed class ChangeStreamWorker(
             // Not worth retrying (e.g. Cassandra refuses the schema): stop with the reason instead of skipping changes.
             logger.Stopped(e.Message, e);
             health.Unhealthy($"stopped: {e.Message}");
+            Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
         finally
