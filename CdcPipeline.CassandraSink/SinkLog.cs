@@ -51,4 +51,7 @@ internal static partial class SinkLog
 
     [LoggerMessage(16, LogLevel.Critical, "The sink stopped: Kafka refuses a dead letter for good ({Code}): {Reason}. Fix the dead-letter topic (size limit, ACLs) and restart; the message's offset is not committed")]
     public static partial void DeadLetterRefused(this ILogger logger, string code, string reason, Exception error);
+
+    [LoggerMessage(17, LogLevel.Error, "Source reset on {Topic} [{Partition}] @{Offset}: {What}. Streamed rows already in Cassandra carry higher write timestamps and would hide the new changes: stop the sink, drop or truncate the tables of the Cassandra keyspace, reset the sink's consumer group to the earliest offsets, start the sink again")]
+    public static partial void SourceReset(this ILogger logger, string topic, int partition, long offset, string what);
 }

@@ -52,6 +52,7 @@ public static class SinkServiceExtensions
         builder.Services.AddSingleton<ChangeBatchProcessor>();
         builder.Services.AddSingleton<SinkHealth>();
         builder.Services.AddSingleton<PartitionOwnership>();
+        builder.Services.AddSingleton<SourceResetDetector>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "cassandra-sink", services => services.GetRequiredService<SinkHealth>(), HealthStatus.Unhealthy, ["ready"]));
         builder.Services.AddHostedService<ChangeStreamWorker>();

@@ -9,4 +9,7 @@ namespace CdcPipeline.CassandraSink.Changes;
 /// or not an LSN (it only serves to detect a source reset).
 /// </param>
 /// <param name="IsSnapshot">The change was read by a snapshot (<c>op</c> r or <c>source.snapshot</c> other than false).</param>
-internal sealed record SourcePosition(long Lsn, long? LastCommitLsn, bool IsSnapshot);
+/// <param name="IsIncrementalSnapshot">An incremental snapshot read (<c>source.snapshot</c> incremental): interleaved with streaming by design.</param>
+/// <param name="SourceTime"><c>source.ts_ms</c>: when the change was committed in PostgreSQL (when read, for snapshots).</param>
+internal sealed record SourcePosition(
+    long Lsn, long? LastCommitLsn, bool IsSnapshot, bool IsIncrementalSnapshot = false, DateTimeOffset? SourceTime = null);

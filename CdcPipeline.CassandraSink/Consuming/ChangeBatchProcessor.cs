@@ -22,6 +22,7 @@ internal sealed class ChangeBatchProcessor(
     KafkaDeadLetterPublisher deadLetters,
     SinkHealth health,
     SchemaAgreement schemaAgreement,
+    SourceResetDetector resets,
     IOptions<SinkOptions> options,
     ILogger<ChangeBatchProcessor> logger,
     TimeProvider time)
@@ -55,6 +56,7 @@ internal sealed class ChangeBatchProcessor(
             if (message.Outcome is DecodeOutcome.Change { Row: var row })
             {
                 changes++;
+                resets.Observe(message.Result.TopicPartitionOffset, row.Position);
                 SinkTelemetry.ChangesApplied.Add(1,
                     new(SinkTelemetry.TableTag, row.Table),
                     new(SinkTelemetry.OperationTag, UserDecoding.Op(row.Operation).ToString()));

@@ -141,14 +141,21 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
 
         // Debezium 1.x-2.x write true/false/last/incremental, 3.x also first/first_in_data_collection/
         // last_in_data_collection/in_data_collection: everything but "false" marks a snapshot read.
-        var snapshot = source.TryGetProperty("snapshot", out var s)
-            && s.ValueKind switch
+        var snapshotValue = source.TryGetProperty("snapshot", out var s)
+            ? s.ValueKind switch
             {
-                JsonValueKind.True => true,
-                JsonValueKind.String => s.GetString() is not ("false" or ""),
-                _ => false,
-            };
-        return new SourcePosition(lsn, lastCommitLsn, snapshot || operation == ChangeOperation.Read);
+                JsonValueKind.True => "true",
+                JsonValueKind.String => s.GetString(),
+                _ => null,
+            }
+            : null;
+        var snapshot = snapshotValue is not (null or "false" or "");
+        var sourceTime = source.TryGetProperty("ts_ms", out var ts) && ts.ValueKind == JsonValueKind.Number
+            && ts.TryGetInt64(out var ms) && ms is >= 0 and < 253_402_300_800_000
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : (DateTimeOffset?)null;
+        return new SourcePosition(
+            lsn, lastCommitLsn, snapshot || operation == ChangeOperation.Read, snapshotValue == "incremental", sourceTime);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public class DebeziumDecoderTests
         var change = Change<UserChange>(Decode(GoldenEvents.UserCreateWithSchema));
 
         Assert.Equal(ChangeOperation.Create, change.Operation);
-        Assert.Equal(new SourcePosition(24023128, 24023104, IsSnapshot: false), change.Position);
+        Assert.Equal(new SourcePosition(24023128, 24023104, IsSnapshot: false, SourceTime: DateTimeOffset.FromUnixTimeMilliseconds(1714558530124)), change.Position);
         Assert.Equal(
             new UserRow(UserId, "Ada Lovelace", new DateOnly(1990, 5, 17),
                 new DateTimeOffset(2024, 5, 1, 10, 15, 30, TimeSpan.Zero).AddTicks(1_234_560), null, false),
@@ -305,6 +305,7 @@ public class DebeziumDecoderTests
 
         Assert.Equal(ChangeOperation.Read, change.Operation);
         Assert.True(change.Position.IsSnapshot);
+        Assert.Equal(snapshot == "incremental", change.Position.IsIncrementalSnapshot);
         Assert.Equal(24023128, change.Position.Lsn);
         Assert.Equal("Ada Lovelace", change.After!.Name);
     }
@@ -315,7 +316,7 @@ public class DebeziumDecoderTests
         var change = Change<UserChange>(Decode(GoldenEvents.UserDebezium3("c", "false")));
 
         Assert.Equal(ChangeOperation.Create, change.Operation);
-        Assert.Equal(new SourcePosition(24023128, 24023104, IsSnapshot: false), change.Position);
+        Assert.Equal(new SourcePosition(24023128, 24023104, IsSnapshot: false, SourceTime: DateTimeOffset.FromUnixTimeMilliseconds(1714558530124)), change.Position);
     }
 
     [Theory]
