@@ -57,6 +57,12 @@ internal sealed class ChangeBatchProcessor(
             {
                 changes++;
                 resets.Observe(message.Result.TopicPartitionOffset, row.Position);
+                if (row.Position.SourceTime is { } committed)
+                {
+                    SinkTelemetry.ChangeLag.Record(
+                        (time.GetUtcNow() - committed).TotalSeconds, new KeyValuePair<string, object?>(SinkTelemetry.TableTag, row.Table));
+                }
+
                 SinkTelemetry.ChangesApplied.Add(1,
                     new(SinkTelemetry.TableTag, row.Table),
                     new(SinkTelemetry.OperationTag, UserDecoding.Op(row.Operation).ToString()));

@@ -178,6 +178,36 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
     }
 
     [Fact]
+    public async Task Applied_change_records_its_lag_since_the_commit_in_postgres()
+    {
+        var committed = DateTimeOffset.UtcNow.AddHours(-1);
+        var lags = new ConcurrentQueue<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "CdcPipeline.CassandraSink" && instrument.Name == "cdc.sink.change.lag")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        listener.Start();
+        var user = new UserState(Guid.NewGuid(), "Katherine", new DateOnly(1918, 8, 26), null, null, false);
+        var value = Encoding.UTF8.GetString(ChangeEventBuilder.User('c', null, user, 800))
+            .Replace("\"ts_ms\":1714558530124", $"\"ts_ms\":{committed.ToUnixTimeMilliseconds()}", StringComparison.Ordinal);
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync([new("users", user.Id, Encoding.UTF8.GetBytes(value))]);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected([user], []));
+        // Another test's events carry a 2024 commit time: only this one lags by about an hour.
+        await WaitUntilAsync(() => lags.Any(lag => lag is >= 3600 and < 3600 + 300));
+    }
+
+    [Fact]
     public async Task Change_of_an_unknown_table_is_ignored_and_counted()
     {
         var table = $"payments_{Guid.NewGuid():N}";
