@@ -36,4 +36,22 @@ internal static partial class SinkLog
 
     [LoggerMessage(10, LogLevel.Information, "{Work} succeeded after {Attempts} attempts")]
     public static partial void Recovered(this ILogger logger, string work, int attempts);
+
+    [LoggerMessage(12, LogLevel.Warning, "A batch is taking long (Cassandra unavailable?): paused {Partitions} partitions, polling to stay in the consumer group")]
+    public static partial void Paused(this ILogger logger, int partitions);
+
+    [LoggerMessage(13, LogLevel.Information, "Batch done, resumed {Partitions} partitions")]
+    public static partial void Resumed(this ILogger logger, int partitions);
+
+    [LoggerMessage(14, LogLevel.Warning, "A rebalance revoked partitions during a batch: dropped {Dropped} of its messages without storing offsets (their new owner replays them), {Remaining} left to apply")]
+    public static partial void RevokedDuringBatch(this ILogger logger, int dropped, int remaining);
+
+    [LoggerMessage(15, LogLevel.Warning, "The Cassandra nodes still report {Versions} schema versions after {Timeout}: going on, 'unconfigured table' is retried for as long again")]
+    public static partial void NoSchemaAgreement(this ILogger logger, int versions, TimeSpan timeout);
+
+    [LoggerMessage(16, LogLevel.Critical, "The sink stopped: Kafka refuses a dead letter for good ({Code}): {Reason}. Fix the dead-letter topic (size limit, ACLs) and restart; the message's offset is not committed")]
+    public static partial void DeadLetterRefused(this ILogger logger, string code, string reason, Exception error);
+
+    [LoggerMessage(17, LogLevel.Error, "Source reset on {Topic} [{Partition}] @{Offset}: {What}. Streamed rows already in Cassandra carry higher write timestamps and would hide the new changes: stop the sink, drop or truncate the tables of the Cassandra keyspace, reset the sink's consumer group to the earliest offsets, start the sink again")]
+    public static partial void SourceReset(this ILogger logger, string topic, int partition, long offset, string what);
 }

@@ -35,6 +35,18 @@ public sealed class SinkOptions
     public TimeSpan RetryMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Longest wait for every node to agree on the schema after the sink applied it; for as long again after that,
+    /// <c>unconfigured table</c> (a node that has not seen a new table yet) is retried instead of stopping the sink.
+    /// </summary>
+    /// <summary>
+    /// How far (in WAL bytes) the commit LSN of a partition may go back before the sink reports a source reset. Small
+    /// steps back are normal: Debezium re-sends changes after its own restart.
+    /// </summary>
+    public long SourceResetLsnThreshold { get; set; } = 1L << 30;
+
+    public TimeSpan SchemaAgreementTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// How decimals arrive when the events carry no schema (JSON converter with <c>schemas.enable=false</c>):
     /// the connector's <c>decimal.handling.mode</c>. With schemas the schema decides.
     /// </summary>

@@ -34,6 +34,16 @@ internal sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
             failures.Add($"{s}:MaxBatchWait {options.MaxBatchWait} is outside 0..30 s.");
         }
 
+        if (options.SourceResetLsnThreshold <= 0)
+        {
+            failures.Add($"{s}:SourceResetLsnThreshold must be a positive number of WAL bytes.");
+        }
+
+        if (options.SchemaAgreementTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{s}:SchemaAgreementTimeout must not be negative.");
+        }
+
         if (options.RetryInitialBackoff <= TimeSpan.Zero || options.RetryMaxBackoff < options.RetryInitialBackoff)
         {
             failures.Add($"{s}:RetryInitialBackoff must be positive and {s}:RetryMaxBackoff at least as long.");

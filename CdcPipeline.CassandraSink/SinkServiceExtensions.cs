@@ -31,6 +31,13 @@ public static class SinkServiceExtensions
             settings.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
             // Debezium creates the change topics when their first change arrives: look for them often.
             settings.Config.TopicMetadataRefreshIntervalMs ??= 5000;
+        }, (services, consumer) =>
+        {
+            // The callbacks run inside Consume, on the worker's thread.
+            var ownership = services.GetRequiredService<PartitionOwnership>();
+            consumer.SetPartitionsAssignedHandler((_, _) => ownership.Assigned());
+            consumer.SetPartitionsRevokedHandler((_, partitions) => ownership.Revoked(partitions.Select(p => p.TopicPartition)));
+            consumer.SetPartitionsLostHandler((_, partitions) => ownership.Revoked(partitions.Select(p => p.TopicPartition)));
         });
         builder.AddKafkaDeadLetterPublisher("kafka");
         builder.AddCassandraSession("cassandra");
@@ -41,8 +48,11 @@ public static class SinkServiceExtensions
         builder.Services.AddSingleton<WritePlanner>();
         builder.Services.AddSingleton<CassandraWriter>();
         builder.Services.AddSingleton<SchemaInitializer>();
+        builder.Services.AddSingleton<SchemaAgreement>();
         builder.Services.AddSingleton<ChangeBatchProcessor>();
         builder.Services.AddSingleton<SinkHealth>();
+        builder.Services.AddSingleton<PartitionOwnership>();
+        builder.Services.AddSingleton<SourceResetDetector>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "cassandra-sink", services => services.GetRequiredService<SinkHealth>(), HealthStatus.Unhealthy, ["ready"]));
         builder.Services.AddHostedService<ChangeStreamWorker>();

@@ -36,6 +36,14 @@ internal static class SinkTelemetry
     public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>(
         "cdc.sink.batch.size", "{message}", "Messages per consumed batch.");
 
+    /// <summary>Source resets seen (a re-snapshot after streaming, an LSN going far back), by topic.</summary>
+    public static readonly Counter<long> SourceResets = Meter.CreateCounter<long>(
+        "cdc.sink.source.resets", "{reset}", "Re-snapshots or LSN resets of the source seen on a change topic partition.");
+
+    /// <summary>End-to-end lag: from the commit in PostgreSQL (source.ts_ms) to the change applied in Cassandra.</summary>
+    public static readonly Histogram<double> ChangeLag = Meter.CreateHistogram<double>(
+        "cdc.sink.change.lag", "s", "Seconds from the change's commit in PostgreSQL (source.ts_ms) until it was applied to Cassandra.");
+
     public const string TableTag = "db.collection.name";
     public const string OperationTag = "cdc.operation";
     public const string TopicTag = "messaging.destination.name";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CdcPipeline.CassandraSink.Changes;
 using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
@@ -20,6 +21,8 @@ internal sealed class ChangeBatchProcessor(
     CassandraWriter writer,
     KafkaDeadLetterPublisher deadLetters,
     SinkHealth health,
+    SchemaAgreement schemaAgreement,
+    SourceResetDetector resets,
     IOptions<SinkOptions> options,
     ILogger<ChangeBatchProcessor> logger,
     TimeProvider time)
@@ -43,7 +46,7 @@ internal sealed class ChangeBatchProcessor(
             await _retry.RunAsync(
                 "Writing to Cassandra",
                 token => writer.WriteAsync(partitionBatches, token),
-                CassandraFailures.IsTransient,
+                IsTransient,
                 cancellationToken).ConfigureAwait(false);
         }
 
@@ -53,6 +56,13 @@ internal sealed class ChangeBatchProcessor(
             if (message.Outcome is DecodeOutcome.Change { Row: var row })
             {
                 changes++;
+                resets.Observe(message.Result.TopicPartitionOffset, row.Position);
+                if (row.Position.SourceTime is { } committed)
+                {
+                    SinkTelemetry.ChangeLag.Record(
+                        (time.GetUtcNow() - committed).TotalSeconds, new KeyValuePair<string, object?>(SinkTelemetry.TableTag, row.Table));
+                }
+
                 SinkTelemetry.ChangesApplied.Add(1,
                     new(SinkTelemetry.TableTag, row.Table),
                     new(SinkTelemetry.OperationTag, UserDecoding.Op(row.Operation).ToString()));
@@ -63,6 +73,10 @@ internal sealed class ChangeBatchProcessor(
         activity?.SetTag("cdc.partition_batches", partitionBatches.Count);
         logger.BatchApplied(changes, partitionBatches.Count, batch.Count);
     }
+
+    private bool IsTransient(Exception error) =>
+        CassandraFailures.IsTransient(error)
+        || (CassandraFailures.IsUnconfiguredTable(error) && schemaAgreement.IsSettling(options.Value.SchemaAgreementTimeout));
 
     private ConsumedMessage Decode(ConsumeResult<byte[]?, byte[]?> result)
     {
@@ -88,7 +102,7 @@ internal sealed class ChangeBatchProcessor(
                 await _retry.RunAsync(
                     "Dead-lettering an undecodable change",
                     token => deadLetters.PublishAsync(result, reason, error: null, token),
-                    error => error is KafkaDeadLetterException,
+                    DeadLetterFailures.IsTransient,
                     cancellationToken).ConfigureAwait(false);
                 SinkTelemetry.ChangesDeadLettered.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
                 logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason);

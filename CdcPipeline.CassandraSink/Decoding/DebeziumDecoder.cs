@@ -35,6 +35,11 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
         {
             return new DecodeOutcome.Undecodable(ex.Message);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A shape the checks above did not foresee must not stop the sink: the message is dead-lettered instead.
+            return new DecodeOutcome.Undecodable($"the change could not be decoded ({ex.GetType().Name}): {ex.Message}");
+        }
     }
 
     private DecodeOutcome Decode(JsonElement root)
@@ -129,46 +134,56 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
             throw new ChangeDecodingException($"source.lsn {lsn} is outside 0..2^62");
         }
 
-        long? lastCommitLsn = null;
-        if (source.TryGetProperty("sequence", out var sequence) && sequence.ValueKind == JsonValueKind.String)
-        {
-            lastCommitLsn = LastCommitLsn(sequence.GetString()!);
-        }
+        // Only what the sink uses is read; source.sequence is informative, so anything unexpected in it reads as null.
+        var lastCommitLsn = source.TryGetProperty("sequence", out var sequence) && sequence.ValueKind == JsonValueKind.String
+            ? LastCommitLsn(sequence.GetString()!)
+            : null;
 
-        var snapshot = source.TryGetProperty("snapshot", out var s)
-            && s.ValueKind switch
+        // Debezium 1.x-2.x write true/false/last/incremental, 3.x also first/first_in_data_collection/
+        // last_in_data_collection/in_data_collection: everything but "false" marks a snapshot read.
+        var snapshotValue = source.TryGetProperty("snapshot", out var s)
+            ? s.ValueKind switch
             {
-                JsonValueKind.True => true,
-                JsonValueKind.String => s.GetString() is not ("false" or ""),
-                _ => false,
-            };
-        return new SourcePosition(lsn, lastCommitLsn, SourceLong(source, "txId"), snapshot || operation == ChangeOperation.Read);
+                JsonValueKind.True => "true",
+                JsonValueKind.String => s.GetString(),
+                _ => null,
+            }
+            : null;
+        var snapshot = snapshotValue is not (null or "false" or "");
+        var sourceTime = source.TryGetProperty("ts_ms", out var ts) && ts.ValueKind == JsonValueKind.Number
+            && ts.TryGetInt64(out var ms) && ms is >= 0 and < 253_402_300_800_000
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : (DateTimeOffset?)null;
+        return new SourcePosition(
+            lsn, lastCommitLsn, snapshot || operation == ChangeOperation.Read, snapshotValue == "incremental", sourceTime);
     }
 
-    /// <summary><c>source.sequence</c> is a JSON array in a string: <c>["lastCommitLsn","lsn"]</c>, elements may be null.</summary>
+    /// <summary>
+    /// <c>source.sequence</c> is a JSON array in a string: <c>["lastCommitLsn","lsn"]</c>, elements may be null.
+    /// Null when it is anything else.
+    /// </summary>
     private static long? LastCommitLsn(string sequence)
     {
         try
         {
             using var document = JsonDocument.Parse(sequence);
             var items = document.RootElement;
-            if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() != 2)
+            if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() == 0)
             {
-                throw new ChangeDecodingException($"source.sequence '{sequence}' is not a two-element array");
+                return null;
             }
 
             var first = items[0];
             return first.ValueKind switch
             {
-                JsonValueKind.Null => null,
-                JsonValueKind.String when long.TryParse(first.GetString(), CultureInfo.InvariantCulture, out var v) => v,
-                JsonValueKind.Number when first.TryGetInt64(out var v) => v,
-                _ => throw new ChangeDecodingException($"source.sequence '{sequence}' does not start with an LSN"),
+                JsonValueKind.String when long.TryParse(first.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) => v,
+                JsonValueKind.Number when first.TryGetInt64(out var v) && v >= 0 => v,
+                _ => null,
             };
         }
         catch (JsonException)
         {
-            throw new ChangeDecodingException($"source.sequence '{sequence}' is not JSON");
+            return null;
         }
     }
 

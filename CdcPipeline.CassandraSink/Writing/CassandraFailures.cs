@@ -18,4 +18,9 @@ internal static class CassandraFailures
         CqlException or IOException or SocketException or TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>A node that has not applied a new table yet (schema not agreed): transient only shortly after the sink created it.</summary>
+    public static bool IsUnconfiguredTable(Exception error) =>
+        error is CqlServerException { Code: CqlErrorCode.Invalid } server
+        && server.ServerMessage.Contains("unconfigured table", StringComparison.OrdinalIgnoreCase);
 }

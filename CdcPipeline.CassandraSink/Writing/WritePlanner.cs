@@ -1,4 +1,5 @@
 using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Cql;
 
 namespace CdcPipeline.CassandraSink.Writing;
 
@@ -30,7 +31,7 @@ internal sealed class WritePlanner(SinkStatements statements)
         return
         [
             new(statements.UpsertUser,
-                [row.Id, row.Name, row.Dob, CassandraTime.Of(row.CreatedAt), CassandraTime.Of(row.ModifiedAt), row.IsDeleted],
+                [row.Id, row.Name, row.Dob, Nullable(change, CassandraTime.Of(row.CreatedAt)), Nullable(change, CassandraTime.Of(row.ModifiedAt)), row.IsDeleted],
                 timestamp, UsersPartition(row.Id)),
         ];
     }
@@ -51,7 +52,7 @@ internal sealed class WritePlanner(SinkStatements statements)
         }
 
         writes.Add(new(statements.UpsertOrder,
-            [row.Id, row.Status, row.UserId, row.Quantity, row.TotalAmount, CassandraTime.Of(row.PlacedAt), CassandraTime.Of(row.ModifiedAt), row.IsDeleted],
+            [row.Id, row.Status, row.UserId, row.Quantity, row.TotalAmount, Nullable(change, CassandraTime.Of(row.PlacedAt)), Nullable(change, CassandraTime.Of(row.ModifiedAt)), row.IsDeleted],
             timestamp, OrdersPartition(row.Id)));
 
         var current = Normalize(row.Listing);
@@ -65,12 +66,19 @@ internal sealed class WritePlanner(SinkStatements statements)
         if (current is not null)
         {
             writes.Add(new(statements.UpsertOrderByUser,
-                [current.UserId, current.PlacedAt, current.OrderId, row.Status, row.Quantity, row.TotalAmount, CassandraTime.Of(row.ModifiedAt), row.IsDeleted],
+                [current.UserId, current.PlacedAt, current.OrderId, row.Status, row.Quantity, row.TotalAmount, Nullable(change, CassandraTime.Of(row.ModifiedAt)), row.IsDeleted],
                 timestamp, ListingPartition(current.UserId)));
         }
 
         return writes;
     }
+
+    /// <summary>
+    /// A null column of a new row (c, r) is left unset: binding null would write a cell tombstone for nothing. An
+    /// update (u) binds null, because the column may have been set to null and the old value must go.
+    /// </summary>
+    private static object? Nullable(RowChange change, object? value) =>
+        value is null && change.Operation is ChangeOperation.Create or ChangeOperation.Read ? CqlUnset.Value : value;
 
     private CqlWrite DeleteListing(OrderListing listing, long timestamp) =>
         new(statements.DeleteOrderByUser, [listing.UserId, listing.PlacedAt, listing.OrderId], timestamp, ListingPartition(listing.UserId));

@@ -39,6 +39,16 @@ internal sealed class ChangeHistory
 
     public HashSet<Guid> OrderIds { get; } = [];
 
+    /// <summary>The user changed by the transaction that straddled the snapshot; no later change touches it.</summary>
+    public Guid StraddlingUserId { get; private set; }
+
+    /// <summary>The order moved from user A to user B and back to A at the start of the stream; no later change touches it.</summary>
+    public Guid MovedOrderId { get; private set; }
+
+    public Guid MoveUserA { get; private set; }
+
+    public Guid MoveUserB { get; private set; }
+
     public static ChangeHistory Generate(int seed, int snapshotUsers = 5, int steps = 120, bool withSchema = false)
     {
         var history = new ChangeHistory(seed, withSchema);
@@ -65,13 +75,15 @@ internal sealed class ChangeHistory
         // The transaction that straddled the snapshot: logged before the snapshot LSN, committed after it.
         _lsn = SnapshotLsn - 10_000;
         var first = Users.Values.First();
-        Update(first, first with { Name = "straddling update", ModifiedAt = Now() });
+        StraddlingUserId = first.Id;
+        Update(first, first with { Name = StraddlingName, ModifiedAt = Now() });
 
         _lsn = SnapshotLsn + 1_000;
+        MoveOrderAwayAndBack();
         for (var step = 0; step < steps; step++)
         {
-            var users = Users.Values.ToList();
-            var orders = Orders.Values.ToList();
+            var users = Users.Values.Where(u => u.Id != StraddlingUserId).ToList();
+            var orders = Orders.Values.Where(o => o.Id != MovedOrderId).ToList();
             switch (_random.Next(10))
             {
                 case 0 or 1:
@@ -89,7 +101,7 @@ internal sealed class ChangeHistory
                     break;
                 case 4 when users.Count > 0:
                     var gone = Pick(users);
-                    if (orders.All(o => o.UserId != gone.Id))
+                    if (Orders.Values.All(o => o.UserId != gone.Id))
                     {
                         Users.Remove(gone.Id);
                         Emit(ChangeEventBuilder.User('d', gone, null, NextLsn(), withSchema: _withSchema), "users", gone.Id);
@@ -121,6 +133,28 @@ internal sealed class ChangeHistory
                     break;
             }
         }
+    }
+
+    public const string StraddlingName = "straddling update";
+
+    /// <summary>orders_by_user A → B → A: the listing under A is deleted, then written again, and must end up there.</summary>
+    private void MoveOrderAwayAndBack()
+    {
+        var users = Users.Values.Where(u => u.Id != StraddlingUserId).Take(2).ToList();
+        if (users.Count < 2)
+        {
+            throw new ArgumentException("the A→B→A move needs at least three snapshot users");
+        }
+
+        MoveUserA = users[0].Id;
+        MoveUserB = users[1].Id;
+        var order = NewOrder(MoveUserA);
+        MovedOrderId = order.Id;
+        Orders[order.Id] = order;
+        Emit(ChangeEventBuilder.Order('c', null, order, NextLsn(), withSchema: _withSchema), "orders", order.Id);
+        var atB = order with { UserId = MoveUserB, ModifiedAt = Now() };
+        Update(order, atB);
+        Update(atB, atB with { UserId = MoveUserA, ModifiedAt = Now() });
     }
 
     private void Update(UserState before, UserState after)

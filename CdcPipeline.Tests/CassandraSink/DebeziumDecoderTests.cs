@@ -28,7 +28,7 @@ public class DebeziumDecoderTests
         var change = Change<UserChange>(Decode(GoldenEvents.UserCreateWithSchema));
 
         Assert.Equal(ChangeOperation.Create, change.Operation);
-        Assert.Equal(new SourcePosition(24023128, 24023104, 555, IsSnapshot: false), change.Position);
+        Assert.Equal(new SourcePosition(24023128, 24023104, IsSnapshot: false, SourceTime: DateTimeOffset.FromUnixTimeMilliseconds(1714558530124)), change.Position);
         Assert.Equal(
             new UserRow(UserId, "Ada Lovelace", new DateOnly(1990, 5, 17),
                 new DateTimeOffset(2024, 5, 1, 10, 15, 30, TimeSpan.Zero).AddTicks(1_234_560), null, false),
@@ -261,5 +261,82 @@ public class DebeziumDecoderTests
         var outcome = new DebeziumDecoder(Options.Create(options)).Decode(Encoding.UTF8.GetBytes(GoldenEvents.OrderUpdateWithoutSchema), isNull: false);
 
         Assert.Contains("CassandraSink:DecimalScales:orders.total_amount", Reason(outcome), StringComparison.Ordinal);
+    }
+    public static TheoryData<string, string> MalformedSchemas() => new()
+    {
+        // A field of the envelope schema that is not an object (JsonElement.TryGetProperty would throw InvalidOperationException).
+        { """{"type":"struct","fields":[1]}""", "schema.fields[0]" },
+        { """{"type":"struct","fields":"before,after"}""", "schema.fields" },
+        { GoldenEvents.EnvelopeSchema("users", """[{"type":"string","field":"id"},{"type":"string","field":"id"}]"""), "column 'id' twice" },
+        { GoldenEvents.EnvelopeSchema("users", """[{"type":"string","field":7}]"""), "schema.fields[0].fields (before)[0].field" },
+        { GoldenEvents.EnvelopeSchema("users", """[null]"""), "schema.fields[0].fields (before)[0]" },
+        { GoldenEvents.EnvelopeSchema("users", """{"id":"string"}"""), "schema.fields[0].fields (before)" },
+        { GoldenEvents.EnvelopeSchema("users", """[{"type":"string","field":"id","parameters":[1]}]"""), "schema.fields[0].fields (before)[0].parameters" },
+        { "[]", "schema is a JSON Array" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedSchemas))]
+    public void Malformed_schema_is_undecodable_with_a_reason_naming_the_schema_field(string schema, string named)
+    {
+        var json = $$"""{"schema":{{schema}},"payload":{{GoldenEvents.UserUpdateWithoutSchema}}}""";
+
+        Assert.Contains(named, Reason(Decode(json)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"schema":{"fields":[1]},"payload":{"source":{"schema":"public","table":"users","lsn":1},"op":"c","after":{}}}""")]
+    [InlineData("""{"schema":{"fields":[{"field":"after","fields":[{"field":"id"},{"field":"id"}]}]},"payload":{"source":{"schema":"public","table":"users","lsn":1},"op":"c","after":{}}}""")]
+    public void Any_decoding_failure_becomes_undecodable_instead_of_an_exception(string json)
+    {
+        Assert.Contains("schema.fields", Reason(Decode(json)), StringComparison.Ordinal);
+    }
+    [Theory]
+    [InlineData("r", "first")]
+    [InlineData("r", "true")]
+    [InlineData("r", "last")]
+    [InlineData("r", "incremental")]
+    [InlineData("r", "first_in_data_collection")]
+    [InlineData("r", "in_data_collection")]
+    [InlineData("r", "last_in_data_collection")]
+    public void Debezium_3_snapshot_reads_decode_as_snapshot(string op, string snapshot)
+    {
+        var change = Change<UserChange>(Decode(GoldenEvents.UserDebezium3(op, snapshot)));
+
+        Assert.Equal(ChangeOperation.Read, change.Operation);
+        Assert.True(change.Position.IsSnapshot);
+        Assert.Equal(snapshot == "incremental", change.Position.IsIncrementalSnapshot);
+        Assert.Equal(24023128, change.Position.Lsn);
+        Assert.Equal("Ada Lovelace", change.After!.Name);
+    }
+
+    [Fact]
+    public void Debezium_3_streamed_create_with_microsecond_and_nanosecond_times_decodes()
+    {
+        var change = Change<UserChange>(Decode(GoldenEvents.UserDebezium3("c", "false")));
+
+        Assert.Equal(ChangeOperation.Create, change.Operation);
+        Assert.Equal(new SourcePosition(24023128, 24023104, IsSnapshot: false, SourceTime: DateTimeOffset.FromUnixTimeMilliseconds(1714558530124)), change.Position);
+    }
+
+    [Theory]
+    [InlineData("\"sequence\": \"[\\\"24023104\\\",\\\"24023128\\\"]\"", "\"sequence\": \"[\\\"24023104\\\",\\\"24023128\\\",\\\"9\\\"]\"", 24023104L)]
+    [InlineData("\"sequence\": \"[\\\"24023104\\\",\\\"24023128\\\"]\"", "\"sequence\": \"[\\\"24023104\\\"]\"", 24023104L)]
+    [InlineData("\"sequence\": \"[\\\"24023104\\\",\\\"24023128\\\"]\"", "\"sequence\": \"not json\"", null)]
+    [InlineData("\"sequence\": \"[\\\"24023104\\\",\\\"24023128\\\"]\"", "\"sequence\": \"[\\\"x\\\",\\\"24023128\\\"]\"", null)]
+    [InlineData("\"sequence\": \"[\\\"24023104\\\",\\\"24023128\\\"]\"", "\"sequence\": \"{}\"", null)]
+    [InlineData("\"sequence\": \"[\\\"24023104\\\",\\\"24023128\\\"]\"", "\"sequence\": 17", null)]
+    [InlineData("\"txId\": 555", "\"txId\": \"tx-555\"", 24023104L)]
+    [InlineData("\"txId\": 555", "\"txId\": 5.5", 24023104L)]
+    [InlineData("\"txId\": 555", "\"txId\": {\"id\": 555}", 24023104L)]
+    public void Unexpected_sequence_or_tx_id_does_not_dead_letter_a_valid_change(string original, string replacement, long? lastCommitLsn)
+    {
+        var json = GoldenEvents.UserDebezium3("c", "false");
+        Assert.Contains(original, json, StringComparison.Ordinal);
+
+        var change = Change<UserChange>(Decode(json.Replace(original, replacement, StringComparison.Ordinal)));
+
+        Assert.Equal(24023128, change.Position.Lsn);
+        Assert.Equal(lastCommitLsn, change.Position.LastCommitLsn);
     }
 }

@@ -251,4 +251,53 @@ internal static class GoldenEvents
           "transaction": null
         }
         """;
+    /// <summary>Debezium 3.x adds ts_us/ts_ns to source and envelope and more snapshot values (Enum parameter below).</summary>
+    public const string SourceFieldsV3 = """
+        [
+          {"type":"string","optional":false,"field":"version"},
+          {"type":"string","optional":false,"field":"connector"},
+          {"type":"string","optional":false,"field":"name"},
+          {"type":"int64","optional":false,"field":"ts_ms"},
+          {"type":"string","optional":true,"name":"io.debezium.data.Enum","version":1,"parameters":{"allowed":"true,first,first_in_data_collection,in_data_collection,last_in_data_collection,last,false,incremental"},"default":"false","field":"snapshot"},
+          {"type":"string","optional":false,"field":"db"},
+          {"type":"string","optional":true,"field":"sequence"},
+          {"type":"int64","optional":true,"field":"ts_us"},
+          {"type":"int64","optional":true,"field":"ts_ns"},
+          {"type":"string","optional":false,"field":"schema"},
+          {"type":"string","optional":false,"field":"table"},
+          {"type":"int64","optional":true,"field":"txId"},
+          {"type":"int64","optional":true,"field":"lsn"},
+          {"type":"int64","optional":true,"field":"xmin"}
+        ]
+        """;
+
+    public static string UsersSchemaV3 => EnvelopeSchema("users", UserFields).Replace(SourceFields, SourceFieldsV3, StringComparison.Ordinal)
+        .Replace("""{"type":"int64","optional":true,"field":"ts_ms"},""",
+            """{"type":"int64","optional":true,"field":"ts_ms"},{"type":"int64","optional":true,"field":"ts_us"},{"type":"int64","optional":true,"field":"ts_ns"},""",
+            StringComparison.Ordinal);
+
+    /// <summary>A user as Debezium 3.6.1 writes it, with schemas; <paramref name="snapshot"/> and <paramref name="op"/> vary.</summary>
+    public static string UserDebezium3(string op, string snapshot) => $$"""
+        {
+          "schema": {{UsersSchemaV3}},
+          "payload": {
+            "before": null,
+            "after": {
+              "id": "{{UserId}}", "name": "Ada Lovelace", "dob": 7441,
+              "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": null, "is_deleted": false
+            },
+            "source": {
+              "version": "3.6.1.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558530124,
+              "snapshot": "{{snapshot}}", "db": "cdc_db", "sequence": "[\"24023104\",\"24023128\"]",
+              "ts_us": 1714558530124311, "ts_ns": 1714558530124311000,
+              "schema": "public", "table": "users", "txId": 555, "lsn": 24023128, "xmin": null
+            },
+            "transaction": null,
+            "op": "{{op}}",
+            "ts_ms": 1714558530200,
+            "ts_us": 1714558530200457,
+            "ts_ns": 1714558530200457812
+          }
+        }
+        """;
 }

@@ -49,7 +49,7 @@ internal sealed class SinkHarness : IAsyncDisposable
         return harness;
     }
 
-    public async Task StartSinkAsync()
+    public async Task StartSinkAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -73,6 +73,7 @@ internal sealed class SinkHarness : IAsyncDisposable
             ["Aspire:Confluent:Kafka:Consumer:Config:heartbeat.interval.ms"] = "500",
             ["Aspire:Confluent:Kafka:Consumer:Config:topic.metadata.refresh.interval.ms"] = "500",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddApplicationServices();
         builder.Logging.AddProvider(new TestOutputLoggerProvider(TestContext.Current.TestOutputHelper));
         _host = builder.Build();

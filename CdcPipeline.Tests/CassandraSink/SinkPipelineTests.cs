@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
+using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.CassandraSink.Cql;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
@@ -23,6 +24,7 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         await sink.ProduceAsync(history.Messages);
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
     }
 
     [Fact]
@@ -38,6 +40,7 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         await sink.ProduceAsync(history.Messages.Take(history.Messages.Count / 2));
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
     }
 
     [Theory]
@@ -56,6 +59,7 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         await sink.ProduceAsync(history.ShuffledWithinKafkaRules(seed + 100).Take(shuffled.Count / 3));
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
     }
 
     [Fact]
@@ -92,6 +96,44 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
     }
 
     [Fact]
+    public async Task Order_moved_to_another_user_and_back_is_listed_under_the_first_user_in_every_delivery_order()
+    {
+        var a = new UserState(Guid.NewGuid(), "A", new DateOnly(1950, 1, 1), null, null, false);
+        var b = new UserState(Guid.NewGuid(), "B", new DateOnly(1960, 1, 1), null, null, false);
+        int[][] orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+        List<ChangeMessage> messages =
+        [
+            new("users", a.Id, ChangeEventBuilder.User('c', null, a, 100)),
+            new("users", b.Id, ChangeEventBuilder.User('c', null, b, 110)),
+        ];
+        var finals = new List<OrderState>();
+        long lsn = 1_000;
+        foreach (var (deliveryOrder, i) in orders.Select((o, i) => (o, i)))
+        {
+            var placed = new OrderState(Guid.NewGuid(), "PLACED", a.Id, i + 1, 5.5m * (i + 1),
+                new DateTimeOffset(2024, 2, 1, 8, 0, 0, TimeSpan.Zero).AddMinutes(i), null, false);
+            var atB = placed with { UserId = b.Id, ModifiedAt = placed.PlacedAt!.Value.AddHours(1) };
+            var backAtA = atB with { UserId = a.Id, ModifiedAt = placed.PlacedAt!.Value.AddHours(2) };
+            ChangeMessage[] changes =
+            [
+                new("orders", placed.Id, ChangeEventBuilder.Order('c', null, placed, lsn += 10)),
+                new("orders", placed.Id, ChangeEventBuilder.Order('u', placed, atB, lsn += 10)),
+                new("orders", placed.Id, ChangeEventBuilder.Order('u', atB, backAtA, lsn += 10)),
+            ];
+            messages.AddRange(deliveryOrder.Select(index => changes[index]));
+            finals.Add(backAtA);
+        }
+
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync(messages);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected([a, b], finals));
+        Assert.All(sink.ReadState().OrdersByUser, listing => Assert.Equal(a.Id, listing.UserId));
+    }
+
+    [Fact]
     public async Task Undecodable_change_lands_in_the_dead_letter_topic_and_the_rest_is_applied()
     {
         var history = ChangeHistory.Generate(seed: 4, steps: 30);
@@ -107,11 +149,62 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         await sink.ProduceAsync(messages);
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
         await WaitUntilAsync(() => deadLettered.Total == 1);
         var dead = Assert.Single(await kafka.ConsumeAllAsync($"{sink.OrdersTopic}.dlq", expectedCount: 1, SinkHarness.Timeout));
         Assert.Equal(broken, dead.Value);
         Assert.Contains("after.user_id", dead.Header(KafkaDeadLetterHeaders.Reason), StringComparison.Ordinal);
         Assert.Equal(sink.OrdersTopic, dead.Header(KafkaDeadLetterHeaders.OriginTopic));
+    }
+
+    [Fact]
+    public async Task Change_with_a_malformed_schema_is_dead_lettered_and_the_rest_of_the_stream_is_applied()
+    {
+        var history = ChangeHistory.Generate(seed: 7, steps: 30, withSchema: true);
+        var poison = Encoding.UTF8.GetBytes("""{"schema":{"fields":[1]},"payload":{"source":{"schema":"public","table":"users","lsn":1},"op":"c","after":{}}}""");
+        var messages = history.Messages.ToList();
+        messages.Insert(messages.Count / 2, new ChangeMessage("users", Guid.NewGuid(), poison));
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync(messages);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
+        var dead = Assert.Single(await kafka.ConsumeAllAsync($"{sink.UsersTopic}.dlq", expectedCount: 1, SinkHarness.Timeout));
+        Assert.Equal(poison, dead.Value);
+        Assert.Contains("schema.fields[0]", dead.Header(KafkaDeadLetterHeaders.Reason), StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, SinkStatus(sink));
+    }
+
+    [Fact]
+    public async Task Applied_change_records_its_lag_since_the_commit_in_postgres()
+    {
+        var committed = DateTimeOffset.UtcNow.AddHours(-1);
+        var lags = new ConcurrentQueue<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "CdcPipeline.CassandraSink" && instrument.Name == "cdc.sink.change.lag")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        listener.Start();
+        var user = new UserState(Guid.NewGuid(), "Katherine", new DateOnly(1918, 8, 26), null, null, false);
+        var value = Encoding.UTF8.GetString(ChangeEventBuilder.User('c', null, user, 800))
+            .Replace("\"ts_ms\":1714558530124", $"\"ts_ms\":{committed.ToUnixTimeMilliseconds()}", StringComparison.Ordinal);
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync();
+
+        await sink.ProduceAsync([new("users", user.Id, Encoding.UTF8.GetBytes(value))]);
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected([user], []));
+        // Another test's events carry a 2024 commit time: only this one lags by about an hour.
+        await WaitUntilAsync(() => lags.Any(lag => lag is >= 3600 and < 3600 + 300));
     }
 
     [Fact]
@@ -146,7 +239,39 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         sink.Cassandra.Restart();
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
         await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Healthy);
+    }
+
+    [Fact]
+    public async Task Cassandra_down_longer_than_max_poll_interval_keeps_the_sink_in_its_consumer_group()
+    {
+        // librdkafka requires max.poll.interval.ms >= session.timeout.ms; a consumer that does not call Consume for
+        // that long leaves its group and has to rejoin (a new assignment) once it polls again.
+        var maxPollInterval = TimeSpan.FromMilliseconds(kafka.SessionTimeoutMs + 1000);
+        var history = ChangeHistory.Generate(seed: 8, steps: 80);
+        var half = history.Messages.Count / 2;
+        await using var sink = await SinkHarness.CreateAsync(kafka);
+        await sink.StartSinkAsync(new Dictionary<string, string?>
+        {
+            ["Aspire:Confluent:Kafka:Consumer:Config:max.poll.interval.ms"] = ((int)maxPollInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await sink.ProduceAsync(history.Messages.Take(half));
+        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+        var ownership = sink.Services.GetRequiredService<PartitionOwnership>();
+        var assignments = ownership.Assignments;
+
+        await sink.Cassandra.StopAsync();
+        var stopped = Stopwatch.StartNew();
+        await sink.ProduceAsync(history.Messages.Skip(half));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
+        await WaitUntilAsync(() => stopped.Elapsed > maxPollInterval * 2.5);
+        sink.Cassandra.Restart();
+
+        await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Healthy);
+        Assert.Equal(assignments, ownership.Assignments);
     }
 
     [Fact]
@@ -167,6 +292,7 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         await sink.StartSinkAsync();
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
+        AssertPinnedRows(sink, history);
     }
 
     [Fact]
@@ -193,6 +319,19 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         var batch = spans.First(span => span.Links.Any(link => link.Context.TraceId == traceId));
         Assert.Equal("apply changes", batch.DisplayName);
         Assert.Equal(ActivityKind.Consumer, batch.Kind);
+    }
+
+    /// <summary>
+    /// The rows the history pins down: the straddling transaction's update wins over the snapshot read (it would lose
+    /// if snapshot reads were not stamped below every streamed change), and the order moved A → B → A is listed under A only.
+    /// </summary>
+    private static void AssertPinnedRows(SinkHarness sink, ChangeHistory history)
+    {
+        var state = sink.ReadState();
+        Assert.Equal(ChangeHistory.StraddlingName, state.Users.Single(u => u.Id == history.StraddlingUserId).Name);
+        var listing = Assert.Single(state.OrdersByUser, l => l.OrderId == history.MovedOrderId);
+        Assert.Equal(history.MoveUserA, listing.UserId);
+        Assert.Equal(history.MoveUserA, state.Orders.Single(o => o.Id == history.MovedOrderId).UserId);
     }
 
     private static HealthStatus SinkStatus(SinkHarness sink)

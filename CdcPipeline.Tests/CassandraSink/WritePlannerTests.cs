@@ -1,4 +1,5 @@
 using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Cql;
 using CdcPipeline.CassandraSink.Writing;
 
 namespace CdcPipeline.Tests.CassandraSink;
@@ -11,7 +12,7 @@ public class WritePlannerTests
     private static readonly Guid UserB = Guid.NewGuid();
     private static readonly Guid OrderId = Guid.NewGuid();
     private static readonly DateTimeOffset PlacedAt = new(2024, 5, 1, 10, 16, 0, TimeSpan.Zero);
-    private static readonly SourcePosition Position = new(5000, 4000, 7, false);
+    private static readonly SourcePosition Position = new(5000, 4000, false);
 
     private static OrderRow Order(Guid userId, DateTimeOffset? placedAt) =>
         new(OrderId, "SHIPPED", userId, 2, 10.50m, placedAt, null, false);
@@ -79,5 +80,32 @@ public class WritePlannerTests
         var batches = PartitionBatch.Group(writes);
 
         Assert.Equal([30, 30, 10], batches.Select(b => b.Writes.Count));
+    }
+    [Theory]
+    [InlineData('c')]
+    [InlineData('r')]
+    public void Null_columns_of_a_new_row_are_left_unset_instead_of_written_as_tombstones(char op)
+    {
+        var operation = op == 'c' ? ChangeOperation.Create : ChangeOperation.Read;
+        var user = Planner.Plan(new UserChange(operation, Position, UserA, new UserRow(UserA, "Ada", new DateOnly(1990, 1, 1), null, null, false)));
+        var order = Planner.Plan(new OrderChange(operation, Position, OrderId, null, Order(UserA, PlacedAt)));
+
+        var userValues = Assert.Single(user).Values;
+        Assert.Same(CqlUnset.Value, userValues[3]);
+        Assert.Same(CqlUnset.Value, userValues[4]);
+        Assert.DoesNotContain(null, userValues);
+        Assert.All(order, write => Assert.DoesNotContain(null, write.Values));
+        Assert.Contains(CqlUnset.Value, order.Single(w => w.Statement == Statements.UpsertOrder).Values);
+    }
+
+    [Fact]
+    public void Column_set_to_null_by_an_update_is_written_as_null()
+    {
+        var user = Planner.Plan(new UserChange(ChangeOperation.Update, Position, UserA, new UserRow(UserA, "Ada", new DateOnly(1990, 1, 1), null, null, false)));
+
+        var values = Assert.Single(user).Values;
+        Assert.Null(values[3]);
+        Assert.Null(values[4]);
+        Assert.DoesNotContain(CqlUnset.Value, values);
     }
 }

@@ -5,9 +5,9 @@ namespace CdcPipeline.Tests.CassandraSink;
 
 public class WriteTimestampTests
 {
-    private static long Streamed(long lsn, long? lastCommitLsn = null) => WriteTimestamp.Of(new SourcePosition(lsn, lastCommitLsn, 1, false));
+    private static long Streamed(long lsn, long? lastCommitLsn = null) => WriteTimestamp.Of(new SourcePosition(lsn, lastCommitLsn, false));
 
-    private static long Snapshot(long lsn) => WriteTimestamp.Of(new SourcePosition(lsn, null, 1, true));
+    private static long Snapshot(long lsn) => WriteTimestamp.Of(new SourcePosition(lsn, null, true));
 
     [Fact]
     public void Later_change_of_a_row_gets_a_later_timestamp()
