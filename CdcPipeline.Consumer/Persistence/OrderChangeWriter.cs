@@ -7,7 +7,8 @@ namespace CdcPipeline.Consumer.Persistence;
 /// <summary>
 /// The original's order statements, set-based and guarded by the event time. A CREATE whose user does not
 /// exist yet is not inserted (no foreign-key failure aborts the batch): its key comes back as missing-user.
-/// DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did.
+/// A CREATE takes the soft-delete flag of its user, so an order arriving after its user's delete (the cascade)
+/// is deleted too. DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did.
 /// </summary>
 public sealed class OrderChangeWriter : IChangeWriter
 {
@@ -16,13 +17,14 @@ public sealed class OrderChangeWriter : IChangeWriter
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::integer[], $5::numeric[], $6::timestamptz[])
                 AS s(id, status, user_id, quantity, total_amount, placed_at)),
         inserted AS (
-            INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at)
-            SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at
+            INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at, is_deleted)
+            SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at, u.is_deleted
               FROM s
-             WHERE EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.user_id)
+              JOIN users AS u ON u.id = s.user_id
             ON CONFLICT (id) DO UPDATE
                 SET status = excluded.status, user_id = excluded.user_id, quantity = excluded.quantity,
-                    total_amount = excluded.total_amount, placed_at = excluded.placed_at
+                    total_amount = excluded.total_amount, placed_at = excluded.placed_at,
+                    is_deleted = o.is_deleted OR excluded.is_deleted
                 WHERE (o.placed_at IS NULL OR o.placed_at < excluded.placed_at)
                   AND (o.modified_at IS NULL OR o.modified_at < excluded.placed_at)
             RETURNING o.id)
