@@ -22,7 +22,12 @@ internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Acti
 
     public bool Applied { get; private set; }
 
+    /// <summary>Still waiting for its user when the worker stopped: neither applied nor dead-lettered, redelivered later.</summary>
+    public bool Deferred { get; private set; }
+
     public void MarkApplied() => Applied = true;
+
+    public void MarkDeferred() => Deferred = true;
 
     public void MarkFailed(string kind, string reason, Exception? error = null)
     {

@@ -16,6 +16,7 @@ public sealed class ConsumerTelemetry : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _applied;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _awaitingUser;
     private readonly Histogram<int> _batchSize;
 
     public ConsumerTelemetry(IMeterFactory meterFactory)
@@ -25,6 +26,8 @@ public sealed class ConsumerTelemetry : IDisposable
             "Events applied to PostgreSQL (rate: events applied per second).");
         _deadLettered = _meter.CreateCounter<long>("cdc.consumer.events.dead_lettered", "{event}",
             "Events sent to a dead-letter topic.");
+        _awaitingUser = _meter.CreateCounter<long>("cdc.consumer.events.awaiting_user", "{event}",
+            "Orders that arrived before their user and entered the missing-user wait.");
         _batchSize = _meter.CreateHistogram<int>("cdc.consumer.batch.size", "{event}",
             "Events per batch written in one transaction.");
     }
@@ -38,6 +41,9 @@ public sealed class ConsumerTelemetry : IDisposable
             _applied.Add(applied, tag);
         }
     }
+
+    public void RecordAwaitingUser(string topic, int count) =>
+        _awaitingUser.Add(count, new KeyValuePair<string, object?>("messaging.destination.name", topic));
 
     public void RecordDeadLettered(string topic, string reasonKind) =>
         _deadLettered.Add(1,
