@@ -63,7 +63,11 @@ internal sealed class ConsumerLoop(
                     return;
                 }
 
-                if (message is { IsPartitionEOF: false })
+                if (message is { IsPartitionEOF: true })
+                {
+                    workers.ReachedEnd(consumer, message.TopicPartition);
+                }
+                else if (message is not null)
                 {
                     workers.Dispatch(consumer, message);
                 }
@@ -76,9 +80,9 @@ internal sealed class ConsumerLoop(
                     return;
                 }
 
-                // Idle means caught up: partitions assigned and every message handed out applied. While the group
-                // rebalances (no partitions) the consumer is not idle, it is waiting for work.
-                if (message is not null || workers.Count == 0 || !workers.AllIdle)
+                // Idle means caught up: every assigned partition at its end (partition EOF) and every message handed
+                // out applied. While the group rebalances (no partitions) the consumer is not idle, it is waiting for work.
+                if (message is { IsPartitionEOF: false } || !workers.CaughtUp)
                 {
                     lastActivity = timeProvider.GetTimestamp();
                 }

@@ -49,6 +49,9 @@ internal sealed class PartitionWorker
 
     public bool Paused { get; set; }
 
+    /// <summary>The consumer reached the partition's end and no message came since (enable.partition.eof).</summary>
+    public bool AtEnd { get; set; }
+
     /// <summary>Set when the partition was lost: its offsets belong to another member now and are not stored.</summary>
     public bool Lost { get; set; }
 

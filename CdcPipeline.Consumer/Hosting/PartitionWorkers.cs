@@ -26,9 +26,12 @@ internal sealed class PartitionWorkers(
     /// <summary>A worker that failed: the consumer stops rather than skip its partition.</summary>
     public (TopicPartition Partition, Exception Error)? Failure { get; private set; }
 
-    public bool AllIdle => _workers.Values.All(worker => worker.IsIdle);
+    /// <summary>Every assigned partition has reached its end (partition EOF after its last message) and is applied.</summary>
+    public bool CaughtUp => !_workers.IsEmpty && _workers.Values.All(worker => worker.AtEnd && worker.IsIdle);
 
-    public int Count => _workers.Count;
+    /// <summary>The consumer reached the end of <paramref name="partition"/> (enable.partition.eof).</summary>
+    public void ReachedEnd(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition) =>
+        _workers.GetOrAdd(partition, p => Start(consumer, p)).AtEnd = true;
 
     /// <summary>Hooks the rebalance handlers into the consumer being built.</summary>
     public void Attach(ConsumerBuilder<byte[]?, byte[]?> builder) =>
@@ -41,6 +44,7 @@ internal sealed class PartitionWorkers(
     public void Dispatch(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> message)
     {
         var worker = _workers.GetOrAdd(message.TopicPartition, partition => Start(consumer, partition));
+        worker.AtEnd = false;
         worker.Enqueue(message);
         if (!worker.Paused && worker.Queued >= _options.MaxQueuedPerPartition)
         {
