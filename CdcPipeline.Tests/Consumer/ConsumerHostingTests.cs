@@ -47,9 +47,11 @@ public sealed class ConsumerHostingTests(KafkaFixture kafka, PostgresFixture pos
 
         var spans = new List<Activity>();
         var settings = new Dictionary<string, string?>(commitOnlyOnStop) { ["Consumer:IdleTimeout"] = "00:00:01" };
-        await using var second = await ConsumerHost.StartAsync(
-            setup, settings, services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
-        await second.Completion.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        await using (var second = await ConsumerHost.StartAsync(
+            setup, settings, services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans))))
+        {
+            await second.Completion.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        }
 
         // The idle exit waits for every partition's end, so the second consumer did read up to the end: nothing came.
         lock (spans)
