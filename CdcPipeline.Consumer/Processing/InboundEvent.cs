@@ -25,7 +25,12 @@ internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Acti
     /// <summary>Still waiting for its user when the worker stopped: neither applied nor dead-lettered, redelivered later.</summary>
     public bool Deferred { get; private set; }
 
+    /// <summary>Older than its row (or redelivered): skipped, the row already holds newer data.</summary>
+    public bool Stale { get; private set; }
+
     public void MarkApplied() => Applied = true;
+
+    public void MarkStale() => Stale = true;
 
     public void MarkDeferred() => Deferred = true;
 

@@ -62,7 +62,7 @@ internal sealed class PartitionBatchProcessor(
             }
 
             var applied = events.Count(inbound => inbound.Applied);
-            telemetry.RecordBatch(first.Topic, batch.Count, applied);
+            telemetry.RecordBatch(first.Topic, batch.Count, applied, events.Count(inbound => inbound.Stale));
             var last = batch[^1];
             logger.BatchApplied(batch.Count, last.Topic, last.Partition.Value, last.Offset.Value, applied, deadLettered);
             if (redeliverFrom is { } from)
@@ -151,6 +151,11 @@ internal sealed class PartitionBatchProcessor(
         foreach (var index in result.Applied)
         {
             events[map[index]].MarkApplied();
+        }
+
+        foreach (var index in result.Stale)
+        {
+            events[map[index]].MarkStale();
         }
 
         foreach (var index in result.MissingTarget)

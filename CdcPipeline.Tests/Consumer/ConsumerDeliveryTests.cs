@@ -58,6 +58,34 @@ public sealed class ConsumerDeliveryTests(KafkaFixture kafka, PostgresFixture po
     }
 
     [Fact]
+    public async Task Of_two_updates_at_the_same_time_the_later_in_offset_order_wins_and_stale_ones_are_counted_apart()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        using var metrics = new ConsumerMetricsCapture(setup.UsersTopic, setup.OrdersTopic);
+        var (user, order) = (Guid.NewGuid(), Guid.NewGuid());
+        var t0 = new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var key = user.ToString();
+
+        await setup.ProduceUserAsync(key, GoJson.UserCreate(user, "First", new DateOnly(1990, 5, 17), t0));
+        await setup.ProduceUserAsync(key, GoJson.UserUpdate(user, "Second", t0.AddMinutes(5)));
+        await setup.ProduceUserAsync(key, GoJson.UserUpdate(user, "Third", t0.AddMinutes(5)));
+        await setup.ProduceUserAsync(key, GoJson.UserUpdate(user, "Older", t0.AddMinutes(1)));
+        await setup.ProduceUserAsync(key, GoJson.UserCreate(user, "First", new DateOnly(1990, 5, 17), t0));
+        await setup.ProduceOrderAsync(order.ToString(), GoJson.OrderCreate(order, user, 1, 5, t0.AddMinutes(2)));
+        await setup.ProduceOrderAsync(order.ToString(), GoJson.OrderUpdate(order, t0.AddMinutes(6)));
+        await setup.ProduceOrderAsync(order.ToString(), GoJson.OrderDelete(order, t0.AddMinutes(6)));
+        await RunUntilIdleAsync(setup);
+
+        Assert.Equal(["Third | 2024-03-01T10:05:00.000000Z"], await tables.RowsAsync("SELECT name, modified_at FROM users"));
+        Assert.Equal(["CANCELLED | True"], await tables.RowsAsync("SELECT status, is_deleted FROM orders"));
+        Assert.Equal(3, metrics.Sum("cdc.consumer.events.applied", setup.UsersTopic));
+        Assert.Equal(2, metrics.Sum("cdc.consumer.events.stale", setup.UsersTopic));
+        Assert.Equal(3, metrics.Sum("cdc.consumer.events.applied", setup.OrdersTopic));
+        Assert.Equal(0, metrics.Sum("cdc.consumer.events.stale", setup.OrdersTopic));
+    }
+
+    [Fact]
     public async Task Orders_that_arrive_before_their_users_all_land_once_the_users_arrive()
     {
         var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
