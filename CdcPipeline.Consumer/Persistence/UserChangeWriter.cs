@@ -6,7 +6,8 @@ namespace CdcPipeline.Consumer.Persistence;
 
 /// <summary>
 /// The original's user statements, set-based over arrays (<c>unnest</c>) and guarded by the event time:
-/// CREATE inserts (a redelivered or older CREATE changes nothing), UPDATE sets name and modified_at when not older
+/// CREATE inserts (a redelivered or older CREATE changes nothing), UPDATE sets name (an UPDATE without a name keeps
+/// the name; the original wrote '') and modified_at when not older
 /// than the row (at an equal time only when it changes something: the later event in offset order wins, a redelivered
 /// one rewrites nothing), DELETE sets the soft-delete flag (the trigger cascades to orders). Each statement returns
 /// the keys it did not apply, with whether the row exists (then the event was stale).
