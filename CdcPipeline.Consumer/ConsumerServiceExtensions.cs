@@ -33,6 +33,8 @@ public static class ConsumerServiceExtensions
                 settings.Config.EnableAutoOffsetStore = false;
                 settings.Config.EnableAutoCommit = true;
                 settings.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+                // Partition EOF events tell the loop a partition is caught up (Consumer:IdleTimeout).
+                settings.Config.EnablePartitionEof = true;
                 // Incremental rebalancing: only the partitions that move are revoked (drained and committed first);
                 // the others keep being processed while the group rebalances.
                 settings.Config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;

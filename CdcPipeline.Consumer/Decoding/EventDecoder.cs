@@ -159,11 +159,19 @@ public static class EventDecoder
             : DecodeResult.Invalid("placed_at is required for an order CREATE");
     }
 
-    /// <summary>The parser's message, with the JSON path of the offending field when the message lacks it.</summary>
-    private static string Describe(Exception exception) =>
-        exception is JsonException { Path: { } path } && !exception.Message.Contains(path, StringComparison.Ordinal)
+    /// <summary>
+    /// The parser's message, with the JSON path of the offending field when the message lacks it, and the inner
+    /// error's message (the strict converters put the value and why it is refused there).
+    /// </summary>
+    private static string Describe(Exception exception)
+    {
+        var message = exception is JsonException { Path: { } path } && !exception.Message.Contains(path, StringComparison.Ordinal)
             ? $"{exception.Message} Path: {path}"
             : exception.Message;
+        return exception.InnerException is { } inner && !message.Contains(inner.Message, StringComparison.Ordinal)
+            ? $"{message} ({inner.Message})"
+            : message;
+    }
 
     private static string? NameError(string name)
     {

@@ -9,6 +9,7 @@ public sealed class ConsumerHealth : IHealthCheck
     private string? _databaseError;
     private DateTimeOffset _databaseFailingSince;
     private string? _fatalError;
+    private readonly Dictionary<string, string> _deadLetterErrors = new(StringComparer.Ordinal);
 
     public bool IsDatabaseFailing
     {
@@ -42,6 +43,23 @@ public sealed class ConsumerHealth : IHealthCheck
         }
     }
 
+    /// <summary>Publishing a dead letter of <paramref name="partition"/> fails; the partition waits while it is retried.</summary>
+    public void DeadLetterFailing(string partition, string error)
+    {
+        lock (_gate)
+        {
+            _deadLetterErrors[partition] = error;
+        }
+    }
+
+    public void DeadLetterRecovered(string partition)
+    {
+        lock (_gate)
+        {
+            _deadLetterErrors.Remove(partition);
+        }
+    }
+
     public void Failed(string error)
     {
         lock (_gate)
@@ -59,10 +77,17 @@ public sealed class ConsumerHealth : IHealthCheck
                 return Task.FromResult(HealthCheckResult.Unhealthy($"The consumer stopped: {_fatalError}"));
             }
 
-            return Task.FromResult(_databaseError is null
+            if (_databaseError is not null)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy(
+                    $"PostgreSQL unavailable since {_databaseFailingSince:O}; writes are retried, nothing is skipped. Last error: {_databaseError}"));
+            }
+
+            return Task.FromResult(_deadLetterErrors.Count == 0
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy(
-                    $"PostgreSQL unavailable since {_databaseFailingSince:O}; writes are retried, nothing is skipped. Last error: {_databaseError}"));
+                    "Dead-letter publishing fails; the partitions wait while it is retried: "
+                    + string.Join("; ", _deadLetterErrors.Select(entry => $"{entry.Key}: {entry.Value}"))));
         }
     }
 }

@@ -24,17 +24,44 @@ internal sealed class ConsumerLoop(
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
-    private readonly ConsumerOptions _options = options.Value;
+    /// <summary>How long the stop waits for the consume thread (commit, Close) beyond the host's shutdown timeout.</summary>
+    private static readonly TimeSpan RunDrainTimeout = TimeSpan.FromSeconds(10);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    private readonly ConsumerOptions _options = options.Value;
+    private Task _run = Task.CompletedTask;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _run = Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return _run;
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // When the host's shutdown timeout runs out, batches still waiting (e.g. for PostgreSQL) are abandoned
         // uncommitted: they are redelivered on the next start.
-        await using var abort = cancellationToken.Register(workers.Abort);
-        await base.StopAsync(cancellationToken);
+        await using (cancellationToken.Register(workers.Abort))
+        {
+            try
+            {
+                await base.StopAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The shutdown timeout ran out; the consume thread still commits and closes below.
+            }
+        }
+
+        // The host disposes the Kafka clients once every hosted service has stopped: the consume thread must have
+        // finished its commit and Close() by then.
+        try
+        {
+            await _run.WaitAsync(RunDrainTimeout, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            logger.ConsumeThreadStuck(RunDrainTimeout);
+        }
     }
 
     private void Run(CancellationToken stoppingToken)
@@ -63,7 +90,11 @@ internal sealed class ConsumerLoop(
                     return;
                 }
 
-                if (message is { IsPartitionEOF: false })
+                if (message is { IsPartitionEOF: true })
+                {
+                    workers.ReachedEnd(consumer, message.TopicPartition);
+                }
+                else if (message is not null)
                 {
                     workers.Dispatch(consumer, message);
                 }
@@ -76,9 +107,9 @@ internal sealed class ConsumerLoop(
                     return;
                 }
 
-                // Idle means caught up: partitions assigned and every message handed out applied. While the group
-                // rebalances (no partitions) the consumer is not idle, it is waiting for work.
-                if (message is not null || workers.Count == 0 || !workers.AllIdle)
+                // Idle means caught up: every assigned partition at its end (partition EOF) and every message handed
+                // out applied. While the group rebalances (no partitions) the consumer is not idle, it is waiting for work.
+                if (message is { IsPartitionEOF: false } || !workers.CaughtUp)
                 {
                     lastActivity = timeProvider.GetTimestamp();
                 }

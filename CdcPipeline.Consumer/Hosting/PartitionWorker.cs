@@ -8,7 +8,9 @@ namespace CdcPipeline.Consumer.Hosting;
 /// <summary>
 /// The ordered worker of one assigned partition: takes the partition's messages in offset order, in batches of up
 /// to <c>Consumer:BatchSize</c> gathered for at most <c>Consumer:BatchTimeout</c>, and hands each batch's next
-/// offset to <paramref name="storeOffset"/> once the batch is durable. Stopping finishes the batch in hand.
+/// offset to <paramref name="storeOffset"/> once the batch is durable. Stopping ends a missing-user wait at once
+/// (what still waits is redelivered) and gives the rest of the batch in hand <c>Consumer:StopGracePeriod</c>; then
+/// the batch is cancelled and its offset not stored (redelivered; the idempotent writes absorb it).
 /// </summary>
 internal sealed class PartitionWorker
 {
@@ -16,6 +18,7 @@ internal sealed class PartitionWorker
         Channel.CreateUnbounded<ConsumeResult<byte[]?, byte[]?>>(new UnboundedChannelOptions { SingleWriter = true });
 
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _cancelBatch;
     private readonly PartitionBatchProcessor _processor;
     private readonly ConsumerOptions _options;
     private readonly Action<TopicPartitionOffset> _storeOffset;
@@ -31,6 +34,7 @@ internal sealed class PartitionWorker
         _options = options;
         _storeOffset = storeOffset;
         _abort = abort;
+        _cancelBatch = CancellationTokenSource.CreateLinkedTokenSource(abort);
         Completion = Task.Run(RunAsync, CancellationToken.None);
     }
 
@@ -45,16 +49,23 @@ internal sealed class PartitionWorker
 
     public bool Paused { get; set; }
 
+    /// <summary>The consumer reached the partition's end and no message came since (enable.partition.eof).</summary>
+    public bool AtEnd { get; set; }
+
     /// <summary>Set when the partition was lost: its offsets belong to another member now and are not stored.</summary>
     public bool Lost { get; set; }
 
+    /// <summary>Told when the batch in hand was cancelled after the stop grace period.</summary>
+    public Action<TopicPartition, TimeSpan>? BatchAbandoned { get; init; }
+
     public void Enqueue(ConsumeResult<byte[]?, byte[]?> message) => _queue.Writer.TryWrite(message);
 
-    /// <summary>Takes no more messages; the batch in hand is finished (queued messages are redelivered later).</summary>
-    public Task StopAsync()
+    /// <summary>Takes no more messages (queued ones are redelivered later); the batch in hand gets <paramref name="grace"/>.</summary>
+    public Task StopAsync(TimeSpan grace)
     {
         _queue.Writer.TryComplete();
         _stop.Cancel();
+        _cancelBatch.CancelAfter(grace);
         return Completion;
     }
 
@@ -71,11 +82,20 @@ internal sealed class PartitionWorker
             Volatile.Write(ref _busy, 1);
             try
             {
-                var next = await _processor.ProcessAsync(batch, _abort);
-                if (!Lost)
+                var next = await _processor.ProcessAsync(batch, _stop.Token, _cancelBatch.Token);
+                if (!Lost && next is { } offset)
                 {
-                    _storeOffset(next);
+                    _storeOffset(offset);
                 }
+            }
+            catch (OperationCanceledException) when (_cancelBatch.IsCancellationRequested)
+            {
+                if (!_abort.IsCancellationRequested)
+                {
+                    BatchAbandoned?.Invoke(Partition, _options.StopGracePeriod);
+                }
+
+                return;
             }
             finally
             {

@@ -26,21 +26,25 @@ internal sealed class PartitionWorkers(
     /// <summary>A worker that failed: the consumer stops rather than skip its partition.</summary>
     public (TopicPartition Partition, Exception Error)? Failure { get; private set; }
 
-    public bool AllIdle => _workers.Values.All(worker => worker.IsIdle);
+    /// <summary>Every assigned partition has reached its end (partition EOF after its last message) and is applied.</summary>
+    public bool CaughtUp => !_workers.IsEmpty && _workers.Values.All(worker => worker.AtEnd && worker.IsIdle);
 
-    public int Count => _workers.Count;
+    /// <summary>The consumer reached the end of <paramref name="partition"/> (enable.partition.eof).</summary>
+    public void ReachedEnd(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition) =>
+        _workers.GetOrAdd(partition, p => Start(consumer, p)).AtEnd = true;
 
     /// <summary>Hooks the rebalance handlers into the consumer being built.</summary>
     public void Attach(ConsumerBuilder<byte[]?, byte[]?> builder) =>
         builder
             .SetPartitionsAssignedHandler((consumer, partitions) => Assign(consumer, partitions))
             .SetPartitionsRevokedHandler((consumer, partitions) => Revoke(consumer, partitions.Select(p => p.TopicPartition)))
-            .SetPartitionsLostHandler((_, partitions) => Lose(partitions.Select(p => p.TopicPartition)));
+            .SetPartitionsLostHandler((consumer, partitions) => Lose(consumer, partitions.Select(p => p.TopicPartition)));
 
     /// <summary>Routes a message to its partition's worker and pauses the partition when its worker falls behind.</summary>
     public void Dispatch(IConsumer<byte[]?, byte[]?> consumer, ConsumeResult<byte[]?, byte[]?> message)
     {
         var worker = _workers.GetOrAdd(message.TopicPartition, partition => Start(consumer, partition));
+        worker.AtEnd = false;
         worker.Enqueue(message);
         if (!worker.Paused && worker.Queued >= _options.MaxQueuedPerPartition)
         {
@@ -88,6 +92,10 @@ internal sealed class PartitionWorkers(
     {
         var revoked = partitions.ToArray();
         Stop(revoked);
+        // librdkafka keeps a partition's pause flag across revoke and reassignment: a partition paused by
+        // back-pressure before it moved would otherwise never deliver again when it comes back. (Resuming in the
+        // assign handler fails: the partitions are not assigned yet while it runs.)
+        Resume(consumer, revoked);
         try
         {
             consumer.Commit();
@@ -104,7 +112,7 @@ internal sealed class PartitionWorkers(
         logger.PartitionsRevoked(string.Join(", ", revoked));
     }
 
-    private void Lose(IEnumerable<TopicPartition> partitions)
+    private void Lose(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<TopicPartition> partitions)
     {
         var lost = partitions.ToArray();
         foreach (var partition in lost)
@@ -116,6 +124,7 @@ internal sealed class PartitionWorkers(
         }
 
         Stop(lost);
+        Resume(consumer, lost);
         logger.PartitionsLost(string.Join(", ", lost));
     }
 
@@ -126,7 +135,7 @@ internal sealed class PartitionWorkers(
         {
             if (_workers.TryRemove(partition, out var worker))
             {
-                stopping.Add(worker.StopAsync());
+                stopping.Add(worker.StopAsync(_options.StopGracePeriod));
             }
         }
 
@@ -147,7 +156,27 @@ internal sealed class PartitionWorkers(
     private PartitionWorker Start(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
     {
         _consumer = consumer;
-        return new PartitionWorker(partition, processor, _options, StoreOffset, _abort.Token);
+        return new PartitionWorker(partition, processor, _options, StoreOffset, _abort.Token)
+        {
+            BatchAbandoned = (abandoned, grace) => logger.BatchAbandoned(abandoned.Topic, abandoned.Partition.Value, grace),
+        };
+    }
+
+    private void Resume(IConsumer<byte[]?, byte[]?> consumer, IReadOnlyCollection<TopicPartition> partitions)
+    {
+        if (partitions.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Resume(partitions);
+        }
+        catch (KafkaException exception)
+        {
+            logger.ResumeFailed(string.Join(", ", partitions), exception.Error.Reason);
+        }
     }
 
     private void StoreOffset(TopicPartitionOffset offset)

@@ -29,6 +29,12 @@ public sealed class ConsumerOptions
     /// <summary>The longest backoff delay between attempts while PostgreSQL is unavailable.</summary>
     public TimeSpan DatabaseRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a worker told to stop (shutdown, revoke, lost) may finish its batch in hand (e.g. waiting for
+    /// PostgreSQL) before the batch is abandoned uncommitted and redelivered.
+    /// </summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Suffix of the dead-letter topic of each consumed topic (<c>users</c> → <c>users.dlq</c>).</summary>
     public string DeadLetterSuffix { get; set; } = ".dlq";
 

@@ -39,6 +39,7 @@ public sealed class ConsumerOptionsValidator : IValidateOptions<ConsumerOptions>
 
         RequireRange(failures, $"{Section}:MissingUserRetryBudget", options.MissingUserRetryBudget, TimeSpan.Zero, TimeSpan.FromHours(1));
         RequireRange(failures, $"{Section}:MissingUserRetryDelay", options.MissingUserRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        RequireRange(failures, $"{Section}:StopGracePeriod", options.StopGracePeriod, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         RequireRange(failures, $"{Section}:DatabaseRetryMaxDelay", options.DatabaseRetryMaxDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -11,6 +11,9 @@ public sealed class ApplyResult
     /// <summary>Updates and deletes of rows that do not exist.</summary>
     public List<int> MissingTarget { get; } = [];
 
+    /// <summary>Changes older than their row (or redelivered): skipped, not applied.</summary>
+    public List<int> Stale { get; } = [];
+
     /// <summary>Changes PostgreSQL refused, isolated one by one, with its error.</summary>
     public List<(int Index, Npgsql.PostgresException Error)> Rejected { get; } = [];
 
@@ -22,6 +25,7 @@ public sealed class ApplyResult
         Applied.AddRange(other.Applied.Select(index => index + offset));
         AwaitingUser.AddRange(other.AwaitingUser.Select(index => index + offset));
         MissingTarget.AddRange(other.MissingTarget.Select(index => index + offset));
+        Stale.AddRange(other.Stale.Select(index => index + offset));
         Rejected.AddRange(other.Rejected.Select(entry => (entry.Index + offset, entry.Error)));
         AwaitingKeys.UnionWith(other.AwaitingKeys);
     }

@@ -87,6 +87,10 @@ public sealed class ChangeApplier(NpgsqlDataSource dataSource)
                 {
                     result.MissingTarget.Add(index);
                 }
+                else if (outcome.Stale.Contains(key))
+                {
+                    result.Stale.Add(index);
+                }
                 else
                 {
                     result.Applied.Add(index);

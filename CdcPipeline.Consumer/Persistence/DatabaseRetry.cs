@@ -19,6 +19,7 @@ public sealed class DatabaseRetry
     private readonly ResiliencePipeline _pipeline;
     private readonly ConsumerHealth _health;
     private readonly ILogger<DatabaseRetry> _logger;
+    private readonly TimeProvider _timeProvider;
 
     public DatabaseRetry(
         NpgsqlDataSource dataSource, IOptions<ConsumerOptions> options, ConsumerHealth health, TimeProvider timeProvider,
@@ -26,6 +27,7 @@ public sealed class DatabaseRetry
     {
         _health = health;
         _logger = logger;
+        _timeProvider = timeProvider;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
@@ -51,9 +53,15 @@ public sealed class DatabaseRetry
             .Build();
     }
 
-    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="action"/> until PostgreSQL takes it; <paramref name="unavailable"/> learns how long it was
+    /// unreachable (from the first failure to the success), when it was.
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(
+        Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken, Action<TimeSpan>? unavailable = null)
     {
         var failures = 0;
+        var firstFailure = 0L;
         var result = await _pipeline.ExecuteAsync(
             async token =>
             {
@@ -63,11 +71,20 @@ public sealed class DatabaseRetry
                 }
                 catch (Exception exception) when (DatabaseErrors.IsRetryable(exception))
                 {
-                    failures++;
+                    if (failures++ == 0)
+                    {
+                        firstFailure = _timeProvider.GetTimestamp();
+                    }
+
                     throw;
                 }
             },
             cancellationToken);
+
+        if (failures > 0)
+        {
+            unavailable?.Invoke(_timeProvider.GetElapsedTime(firstFailure));
+        }
 
         if (failures > 0 || _health.IsDatabaseFailing)
         {

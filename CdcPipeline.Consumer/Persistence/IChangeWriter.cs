@@ -16,17 +16,24 @@ public interface IChangeWriter
     Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken);
 }
 
-/// <summary>Keys whose row does not exist (<see cref="MissingTarget"/>) or whose user does not exist yet (<see cref="MissingUser"/>).</summary>
-public sealed record RoundOutcome(IReadOnlySet<Guid> MissingTarget, IReadOnlySet<Guid> MissingUser)
+/// <summary>
+/// Keys whose row does not exist (<see cref="MissingTarget"/>), whose user does not exist yet (<see cref="MissingUser"/>)
+/// or whose change was older than the row (<see cref="Stale"/>, not applied).
+/// </summary>
+public sealed class RoundOutcome
 {
-    public static async Task<HashSet<Guid>> ReadKeysAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    public HashSet<Guid> MissingTarget { get; } = [];
+
+    public HashSet<Guid> MissingUser { get; } = [];
+
+    public HashSet<Guid> Stale { get; } = [];
+
+    /// <summary>Reads one statement's rows (key, stale): stale keys go to <see cref="Stale"/>, the others to <paramref name="missing"/>.</summary>
+    public async Task ReadAsync(NpgsqlDataReader reader, HashSet<Guid> missing, CancellationToken cancellationToken)
     {
-        var keys = new HashSet<Guid>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(reader.GetGuid(0));
+            (reader.GetBoolean(1) ? Stale : missing).Add(reader.GetGuid(0));
         }
-
-        return keys;
     }
 }

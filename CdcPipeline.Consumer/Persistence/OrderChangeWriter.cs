@@ -5,9 +5,11 @@ using Npgsql;
 namespace CdcPipeline.Consumer.Persistence;
 
 /// <summary>
-/// The original's order statements, set-based and guarded by the event time. A CREATE whose user does not
+/// The original's order statements, set-based and guarded by the event time (an UPDATE at the row's own time applies
+/// when it changes the status: the later event in offset order wins). A CREATE whose user does not
 /// exist yet is not inserted (no foreign-key failure aborts the batch): its key comes back as missing-user.
-/// DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did.
+/// A CREATE takes the soft-delete flag of its user, so an order arriving after its user's delete (the cascade)
+/// is deleted too. DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did.
 /// </summary>
 public sealed class OrderChangeWriter : IChangeWriter
 {
@@ -16,17 +18,18 @@ public sealed class OrderChangeWriter : IChangeWriter
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::integer[], $5::numeric[], $6::timestamptz[])
                 AS s(id, status, user_id, quantity, total_amount, placed_at)),
         inserted AS (
-            INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at)
-            SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at
+            INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at, is_deleted)
+            SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at, u.is_deleted
               FROM s
-             WHERE EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.user_id)
+              JOIN users AS u ON u.id = s.user_id
             ON CONFLICT (id) DO UPDATE
                 SET status = excluded.status, user_id = excluded.user_id, quantity = excluded.quantity,
-                    total_amount = excluded.total_amount, placed_at = excluded.placed_at
+                    total_amount = excluded.total_amount, placed_at = excluded.placed_at,
+                    is_deleted = o.is_deleted OR excluded.is_deleted
                 WHERE (o.placed_at IS NULL OR o.placed_at < excluded.placed_at)
                   AND (o.modified_at IS NULL OR o.modified_at < excluded.placed_at)
             RETURNING o.id)
-        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.user_id)
+        SELECT s.id, EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.user_id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM inserted)
         """;
 
     private const string Updates = """
@@ -37,10 +40,11 @@ public sealed class OrderChangeWriter : IChangeWriter
                SET status = s.status, modified_at = s.modified_at
               FROM s
              WHERE o.id = s.id
-               AND (o.modified_at IS NULL OR o.modified_at < s.modified_at)
+               AND (o.modified_at IS NULL OR o.modified_at < s.modified_at
+                    OR (o.modified_at = s.modified_at AND o.status IS DISTINCT FROM s.status))
                AND (o.placed_at IS NULL OR o.placed_at <= s.modified_at)
             RETURNING o.id)
-        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM orders AS o WHERE o.id = s.id)
+        SELECT s.id, EXISTS (SELECT 1 FROM orders AS o WHERE o.id = s.id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM applied)
         """;
 
     private const string Deletes = """
@@ -49,13 +53,14 @@ public sealed class OrderChangeWriter : IChangeWriter
         applied AS (
             UPDATE orders AS o
                SET is_deleted = true,
-                   status = CASE WHEN o.modified_at IS NULL OR o.modified_at < s.modified_at THEN s.status ELSE o.status END,
+                   status = CASE WHEN o.modified_at IS NULL OR o.modified_at <= s.modified_at THEN s.status ELSE o.status END,
                    modified_at = greatest(o.modified_at, s.modified_at)
               FROM s
              WHERE o.id = s.id
-               AND (NOT o.is_deleted OR o.modified_at IS NULL OR o.modified_at < s.modified_at)
+               AND (NOT o.is_deleted OR o.modified_at IS NULL OR o.modified_at < s.modified_at
+                    OR (o.modified_at = s.modified_at AND o.status IS DISTINCT FROM s.status))
             RETURNING o.id)
-        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM orders AS o WHERE o.id = s.id)
+        SELECT s.id, EXISTS (SELECT 1 FROM orders AS o WHERE o.id = s.id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM applied)
         """;
 
     public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round)
@@ -84,11 +89,12 @@ public sealed class OrderChangeWriter : IChangeWriter
 
     public async Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        var missingUser = await RoundOutcome.ReadKeysAsync(reader, cancellationToken);
+        var outcome = new RoundOutcome();
+        await outcome.ReadAsync(reader, outcome.MissingUser, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        var missingTarget = await RoundOutcome.ReadKeysAsync(reader, cancellationToken);
+        await outcome.ReadAsync(reader, outcome.MissingTarget, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        missingTarget.UnionWith(await RoundOutcome.ReadKeysAsync(reader, cancellationToken));
-        return new RoundOutcome(missingTarget, missingUser);
+        await outcome.ReadAsync(reader, outcome.MissingTarget, cancellationToken);
+        return outcome;
     }
 }

@@ -6,21 +6,26 @@ namespace CdcPipeline.Consumer.Persistence;
 
 /// <summary>
 /// The original's user statements, set-based over arrays (<c>unnest</c>) and guarded by the event time:
-/// CREATE inserts (a redelivered or older CREATE changes nothing), UPDATE sets name and modified_at only when
-/// newer than the row, DELETE sets the soft-delete flag (the trigger cascades to orders).
+/// CREATE inserts (a redelivered or older CREATE changes nothing), UPDATE sets name (an UPDATE without a name keeps
+/// the name; the original wrote '') and modified_at when not older
+/// than the row (at an equal time only when it changes something: the later event in offset order wins, a redelivered
+/// one rewrites nothing), DELETE sets the soft-delete flag (the trigger cascades to orders). Each statement returns
+/// the keys it did not apply, with whether the row exists (then the event was stale).
 /// </summary>
 public sealed class UserChangeWriter : IChangeWriter
 {
     private const string Creates = """
         WITH s AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::timestamptz[]) AS s(id, name, dob, created_at))
-        INSERT INTO users AS u (id, name, dob, created_at)
-        SELECT id, name, dob, created_at FROM s
-        ON CONFLICT (id) DO UPDATE
-            SET name = excluded.name, dob = excluded.dob, created_at = excluded.created_at
-            WHERE (u.created_at IS NULL OR u.created_at < excluded.created_at)
-              AND (u.modified_at IS NULL OR u.modified_at < excluded.created_at)
-        RETURNING NULL::uuid AS missing
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::timestamptz[]) AS s(id, name, dob, created_at)),
+        inserted AS (
+            INSERT INTO users AS u (id, name, dob, created_at)
+            SELECT id, name, dob, created_at FROM s
+            ON CONFLICT (id) DO UPDATE
+                SET name = excluded.name, dob = excluded.dob, created_at = excluded.created_at
+                WHERE (u.created_at IS NULL OR u.created_at < excluded.created_at)
+                  AND (u.modified_at IS NULL OR u.modified_at < excluded.created_at)
+            RETURNING u.id)
+        SELECT s.id, true AS stale FROM s WHERE s.id NOT IN (SELECT id FROM inserted)
         """;
 
     private const string Updates = """
@@ -31,10 +36,11 @@ public sealed class UserChangeWriter : IChangeWriter
                SET name = coalesce(s.name, u.name), modified_at = s.modified_at
               FROM s
              WHERE u.id = s.id
-               AND (u.modified_at IS NULL OR u.modified_at < s.modified_at)
+               AND (u.modified_at IS NULL OR u.modified_at < s.modified_at
+                    OR (u.modified_at = s.modified_at AND u.name IS DISTINCT FROM coalesce(s.name, u.name)))
                AND (u.created_at IS NULL OR u.created_at <= s.modified_at)
             RETURNING u.id)
-        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.id)
+        SELECT s.id, EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM applied)
         """;
 
     private const string Deletes = """
@@ -47,7 +53,7 @@ public sealed class UserChangeWriter : IChangeWriter
              WHERE u.id = s.id
                AND (NOT u.is_deleted OR u.modified_at IS NULL OR u.modified_at < s.modified_at)
             RETURNING u.id)
-        SELECT s.id FROM s WHERE NOT EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.id)
+        SELECT s.id, EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM applied)
         """;
 
     public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round)
@@ -73,11 +79,13 @@ public sealed class UserChangeWriter : IChangeWriter
 
     public async Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
+        var outcome = new RoundOutcome();
+        await outcome.ReadAsync(reader, outcome.MissingTarget, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        var missing = await RoundOutcome.ReadKeysAsync(reader, cancellationToken);
+        await outcome.ReadAsync(reader, outcome.MissingTarget, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        missing.UnionWith(await RoundOutcome.ReadKeysAsync(reader, cancellationToken));
-        return new RoundOutcome(missing, new HashSet<Guid>());
+        await outcome.ReadAsync(reader, outcome.MissingTarget, cancellationToken);
+        return outcome;
     }
 
     internal static NpgsqlBatchCommand Command(string sql, params object[] arrays)

@@ -22,7 +22,17 @@ internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Acti
 
     public bool Applied { get; private set; }
 
+    /// <summary>Still waiting for its user when the worker stopped: neither applied nor dead-lettered, redelivered later.</summary>
+    public bool Deferred { get; private set; }
+
+    /// <summary>Older than its row (or redelivered): skipped, the row already holds newer data.</summary>
+    public bool Stale { get; private set; }
+
     public void MarkApplied() => Applied = true;
+
+    public void MarkStale() => Stale = true;
+
+    public void MarkDeferred() => Deferred = true;
 
     public void MarkFailed(string kind, string reason, Exception? error = null)
     {

@@ -12,7 +12,9 @@ namespace CdcPipeline.Consumer.Processing;
 /// <summary>
 /// Orders whose user has not arrived yet (users and orders are separate topics): retried with exponential backoff
 /// and jitter until they apply or <c>Consumer:MissingUserRetryBudget</c> is spent; the partition waits no longer
-/// than that. What is still waiting then is marked for the dead-letter topic with the reason.
+/// than that. Only time while PostgreSQL is reachable counts against the budget (during an outage the users cannot
+/// arrive). What is still waiting then is marked for the dead-letter topic with the reason. When the worker stops
+/// (shutdown, revoke) the wait ends without dead-lettering: what still waits is marked deferred and redelivered.
 /// </summary>
 internal sealed class MissingUserRetry(
     ChangeApplier applier,
@@ -25,10 +27,13 @@ internal sealed class MissingUserRetry(
 
     private readonly ConsumerOptions _options = options.Value;
 
-    public async Task ApplyAsync(IChangeWriter writer, IReadOnlyList<InboundEvent> awaiting, CancellationToken cancellationToken)
+    public async Task ApplyAsync(
+        IChangeWriter writer, IReadOnlyList<InboundEvent> awaiting, CancellationToken stopping, CancellationToken cancellationToken)
     {
         var budget = _options.MissingUserRetryBudget;
         var started = timeProvider.GetTimestamp();
+        var unavailable = TimeSpan.Zero;
+        TimeSpan Spent() => timeProvider.GetElapsedTime(started) - unavailable;
         var pending = awaiting;
         if (budget > TimeSpan.Zero)
         {
@@ -36,10 +41,10 @@ internal sealed class MissingUserRetry(
                 .AddRetry(new RetryStrategyOptions<bool>
                 {
                     ShouldHandle = arguments => ValueTask.FromResult(
-                        arguments.Outcome is { Exception: null, Result: false } && timeProvider.GetElapsedTime(started) < budget),
+                        arguments.Outcome is { Exception: null, Result: false } && Spent() < budget),
                     MaxRetryAttempts = int.MaxValue,
                     DelayGenerator = arguments => ValueTask.FromResult<TimeSpan?>(
-                        NextDelay(arguments.AttemptNumber, budget - timeProvider.GetElapsedTime(started))),
+                        NextDelay(arguments.AttemptNumber, budget - Spent())),
                     OnRetry = arguments =>
                     {
                         var first = pending[0].Message;
@@ -49,17 +54,33 @@ internal sealed class MissingUserRetry(
                 })
                 .Build();
 
-            await pipeline.ExecuteAsync(
-                async token =>
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+            try
+            {
+                await pipeline.ExecuteAsync(
+                    async token =>
+                    {
+                        var changes = pending.Select(inbound => inbound.Change!).ToArray();
+                        var result = await databaseRetry.ExecuteAsync(
+                            attemptToken => applier.ApplyAsync(writer, changes, new HashSet<Guid>(), attemptToken), token,
+                            outage => unavailable += outage);
+                        PartitionBatchProcessor.Record(pending, result, Enumerable.Range(0, pending.Count).ToArray());
+                        pending = result.AwaitingUser.Select(index => pending[index]).ToArray();
+                        return pending.Count == 0;
+                    },
+                    waiting.Token);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                foreach (var inbound in pending)
                 {
-                    var changes = pending.Select(inbound => inbound.Change!).ToArray();
-                    var result = await databaseRetry.ExecuteAsync(
-                        attemptToken => applier.ApplyAsync(writer, changes, new HashSet<Guid>(), attemptToken), token);
-                    PartitionBatchProcessor.Record(pending, result, Enumerable.Range(0, pending.Count).ToArray());
-                    pending = result.AwaitingUser.Select(index => pending[index]).ToArray();
-                    return pending.Count == 0;
-                },
-                cancellationToken);
+                    inbound.MarkDeferred();
+                }
+
+                var first = pending[0].Message;
+                logger.AwaitingUsersDeferred(pending.Count, first.Topic, first.Partition.Value, first.Offset.Value);
+                return;
+            }
         }
 
         var budgetText = $"{budget} (Consumer:MissingUserRetryBudget)";

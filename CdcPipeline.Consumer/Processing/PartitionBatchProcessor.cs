@@ -29,9 +29,13 @@ internal sealed class PartitionBatchProcessor(
 {
     private readonly ConsumerOptions _options = options.Value;
 
-    /// <summary>Processes the batch; returns the offset to store (the batch's last offset + 1).</summary>
-    public async Task<TopicPartitionOffset> ProcessAsync(
-        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes the batch; returns the offset to store: the batch's last offset + 1, or, when <paramref name="stopping"/>
+    /// ended a missing-user wait, the offset of the first event still waiting (null when that is the batch's first),
+    /// so it and everything after it are redelivered.
+    /// </summary>
+    public async Task<TopicPartitionOffset?> ProcessAsync(
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken stopping, CancellationToken cancellationToken)
     {
         var first = batch[0];
         var isUsers = string.Equals(first.Topic, _options.Topics.Users, StringComparison.Ordinal);
@@ -41,11 +45,12 @@ internal sealed class PartitionBatchProcessor(
             var valid = events.Where(inbound => inbound.Change is not null).ToArray();
             if (valid.Length > 0)
             {
-                await WriteAsync(isUsers ? userWriter : orderWriter, first.Topic, valid, cancellationToken);
+                await WriteAsync(isUsers ? userWriter : orderWriter, first.Topic, valid, stopping, cancellationToken);
             }
 
+            var redeliverFrom = events.FirstOrDefault(inbound => inbound.Deferred)?.Message.Offset;
             var deadLettered = 0;
-            foreach (var inbound in events.Where(inbound => inbound.Failure is not null))
+            foreach (var inbound in events.Where(inbound => inbound.Failure is not null && (redeliverFrom is null || inbound.Message.Offset < redeliverFrom)))
             {
                 await PublishInTraceAsync(inbound, cancellationToken);
                 telemetry.RecordDeadLettered(inbound.Message.Topic, inbound.FailureKind!);
@@ -57,9 +62,14 @@ internal sealed class PartitionBatchProcessor(
             }
 
             var applied = events.Count(inbound => inbound.Applied);
-            telemetry.RecordBatch(first.Topic, batch.Count, applied);
+            telemetry.RecordBatch(first.Topic, batch.Count, applied, events.Count(inbound => inbound.Stale));
             var last = batch[^1];
             logger.BatchApplied(batch.Count, last.Topic, last.Partition.Value, last.Offset.Value, applied, deadLettered);
+            if (redeliverFrom is { } from)
+            {
+                return from == first.Offset ? null : new TopicPartitionOffset(first.TopicPartition, from);
+            }
+
             return new TopicPartitionOffset(last.TopicPartition, last.Offset + 1);
         }
         finally
@@ -105,7 +115,8 @@ internal sealed class PartitionBatchProcessor(
     /// The batch's write runs in one span whose parent is the first event's process span and which links the
     /// others, so the PostgreSQL command lands in the producer's trace.
     /// </summary>
-    private async Task WriteAsync(IChangeWriter writer, string topic, InboundEvent[] valid, CancellationToken cancellationToken)
+    private async Task WriteAsync(
+        IChangeWriter writer, string topic, InboundEvent[] valid, CancellationToken stopping, CancellationToken cancellationToken)
     {
         var previous = Activity.Current;
         var parent = valid[0].Process?.Context ?? default;
@@ -124,7 +135,8 @@ internal sealed class PartitionBatchProcessor(
             var awaiting = result.AwaitingUser.Select(index => valid[index]).ToArray();
             if (awaiting.Length > 0)
             {
-                await missingUserRetry.ApplyAsync(writer, awaiting, cancellationToken);
+                telemetry.RecordAwaitingUser(topic, awaiting.Length);
+                await missingUserRetry.ApplyAsync(writer, awaiting, stopping, cancellationToken);
             }
         }
         finally
@@ -139,6 +151,11 @@ internal sealed class PartitionBatchProcessor(
         foreach (var index in result.Applied)
         {
             events[map[index]].MarkApplied();
+        }
+
+        foreach (var index in result.Stale)
+        {
+            events[map[index]].MarkStale();
         }
 
         foreach (var index in result.MissingTarget)

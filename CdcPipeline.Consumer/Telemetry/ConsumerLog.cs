@@ -60,4 +60,16 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(19, LogLevel.Warning, "Leaving the consumer group failed (the group rebalances after the session timeout): {Reason}")]
     public static partial void CloseFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(20, LogLevel.Information, "The worker of {Topic} [{Partition}] stops: {Count} orders still waiting for their users are not dead-lettered; they are redelivered from offset {Offset}")]
+    public static partial void AwaitingUsersDeferred(this ILogger logger, int count, string topic, int partition, long offset);
+
+    [LoggerMessage(21, LogLevel.Warning, "The batch in hand of {Topic} [{Partition}] did not finish within {Grace} after its worker was told to stop; it is abandoned uncommitted and redelivered")]
+    public static partial void BatchAbandoned(this ILogger logger, string topic, int partition, TimeSpan grace);
+
+    [LoggerMessage(23, LogLevel.Warning, "Resuming partitions {Partitions} failed: {Reason}")]
+    public static partial void ResumeFailed(this ILogger logger, string partitions, string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "The consume thread did not finish within {Timeout} after the stop; the Kafka clients are disposed regardless")]
+    public static partial void ConsumeThreadStuck(this ILogger logger, TimeSpan timeout);
 }

@@ -43,18 +43,53 @@ public sealed class ConsumerHostingTests(KafkaFixture kafka, PostgresFixture pos
             await first.StopAsync();
         }
 
+        Assert.Equal(await setup.HighWatermarksAsync(), await setup.CommittedOffsetsAsync());
+
         var spans = new List<Activity>();
         var settings = new Dictionary<string, string?>(commitOnlyOnStop) { ["Consumer:IdleTimeout"] = "00:00:01" };
-        await using var second = await ConsumerHost.StartAsync(
-            setup, settings, services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans)));
-        await second.Completion.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        await using (var second = await ConsumerHost.StartAsync(
+            setup, settings, services => services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(spans))))
+        {
+            await second.Completion.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        }
 
+        // The idle exit waits for every partition's end, so the second consumer did read up to the end: nothing came.
         lock (spans)
         {
             Assert.DoesNotContain(spans, span => span.DisplayName == $"process {setup.UsersTopic}" || span.DisplayName == $"process {setup.OrdersTopic}");
         }
 
+        Assert.Equal(await setup.HighWatermarksAsync(), await setup.CommittedOffsetsAsync());
+
         Assert.Equal(expected.Users, await tables.UsersAsync());
+    }
+
+    [Fact]
+    public async Task Stopping_while_orders_wait_for_their_users_dead_letters_none_and_redelivers_them()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var scenario = Scenario.Generate(seed: 31, userEvents: 20, orderEvents: 30);
+        var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, scenario);
+        using var metrics = new ConsumerMetricsCapture(setup.OrdersTopic);
+        var longBudget = new Dictionary<string, string?> { ["Consumer:MissingUserRetryBudget"] = "00:10:00" };
+
+        await ConsumerDeliveryTests.ProduceAsync(setup, scenario.OrderEvents);
+        await using (var first = await ConsumerHost.StartAsync(setup, longBudget))
+        {
+            await tables.WaitUntilAsync(
+                () => Task.FromResult(metrics.Sum("cdc.consumer.events.awaiting_user", setup.OrdersTopic) > 0), "orders waiting for their users");
+            // The stop ends the wait itself: it does not run into the host's 30 s shutdown timeout (which would abort).
+            await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        }
+
+        Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(10)));
+        Assert.Equal(0L, await tables.ScalarAsync<long>("SELECT count(*) FROM orders"));
+
+        await ConsumerDeliveryTests.ProduceAsync(setup, scenario.UserEvents);
+        await using var second = await ConsumerHost.StartAsync(setup, longBudget);
+        await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every order after the restart");
+        Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(10)));
     }
 
     [Theory]

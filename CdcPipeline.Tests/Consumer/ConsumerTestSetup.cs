@@ -1,5 +1,6 @@
 using System.Globalization;
 using CdcPipeline.Tests.Infrastructure.Kafka;
+using Confluent.Kafka;
 
 namespace CdcPipeline.Tests.Consumer;
 
@@ -60,6 +61,31 @@ internal sealed record ConsumerTestSetup(
     /// <summary>The same settings as environment variables, for a Consumer started as its own process.</summary>
     public Dictionary<string, string?> EnvironmentVariables(IDictionary<string, string?>? overrides = null) =>
         Settings(overrides).ToDictionary(entry => entry.Key.Replace(":", "__", StringComparison.Ordinal), entry => entry.Value);
+
+    /// <summary>Every partition of both topics with its high watermark ("topic/partition=offset", ordered).</summary>
+    public Task<IReadOnlyList<string>> HighWatermarksAsync() => Task.Run<IReadOnlyList<string>>(() =>
+    {
+        using var reader = new ConsumerBuilder<byte[]?, byte[]?>(Kafka.ConsumerConfig(GroupId)).Build();
+        return Partitions()
+            .Select(partition => $"{partition}={reader.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High.Value}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    });
+
+    /// <summary>The offsets the consumer group committed for every partition of both topics, as <see cref="HighWatermarksAsync"/>.</summary>
+    public Task<IReadOnlyList<string>> CommittedOffsetsAsync() => Task.Run<IReadOnlyList<string>>(() =>
+    {
+        using var reader = new ConsumerBuilder<byte[]?, byte[]?>(Kafka.ConsumerConfig(GroupId)).Build();
+        return reader.Committed(Partitions(), TimeSpan.FromSeconds(10))
+            .Select(committed => $"{committed.TopicPartition}={committed.Offset.Value}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    });
+
+    private List<TopicPartition> Partitions() =>
+        Enumerable.Range(0, UserPartitions).Select(p => new TopicPartition(UsersTopic, p))
+            .Concat(Enumerable.Range(0, OrderPartitions).Select(p => new TopicPartition(OrdersTopic, p)))
+            .ToList();
 
     public Task ProduceUserAsync(string key, string json) => Kafka.ProduceAsync(UsersTopic, key, json);
 

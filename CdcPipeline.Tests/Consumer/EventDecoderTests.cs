@@ -77,5 +77,20 @@ public sealed class EventDecoderTests
         Assert.Equal("name is longer than 50 characters (51)", EventDecoder.DecodeUser(Bytes(Create(new string('é', 51)))).Error);
     }
 
+    [Fact]
+    public void A_bad_timestamp_is_refused_naming_the_field_and_the_parsers_reason()
+    {
+        const string json = """{"event_type":"CREATE","user_id":"4f6c2a0e-8d1b-4e43-9a57-1c2d3e4f5a61","name":"Ada","dob":"1990-05-17","created_at":"2024-03-01 10:00:00"}""";
+        var parser = Assert.ThrowsAny<System.Text.Json.JsonException>(
+            () => System.Text.Json.JsonSerializer.Deserialize(Bytes(json), EventJsonContext.Default.UserEvent));
+        Assert.NotNull(parser.InnerException);
+
+        var result = EventDecoder.DecodeUser(Bytes(json));
+
+        Assert.Null(result.Change);
+        Assert.Contains("$.created_at", result.Error, StringComparison.Ordinal);
+        Assert.Contains(parser.InnerException.Message, result.Error, StringComparison.Ordinal);
+    }
+
     private static byte[] Bytes(string json) => Encoding.UTF8.GetBytes(json);
 }

@@ -39,6 +39,37 @@ public sealed class PostgresOutageTests(KafkaFixture kafka, PostgresFixture post
         Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task Orders_waiting_for_users_through_an_outage_longer_than_their_budget_are_not_dead_lettered()
+    {
+        await using var cluster = await PostgresFixture.StartPrivateClusterAsync();
+        Assert.SkipWhen(cluster is null, "No local PostgreSQL binaries: this test needs a server it may stop and start.");
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await cluster.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var scenario = Scenario.Generate(seed: 53, userEvents: 30, orderEvents: 40);
+        var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, scenario);
+        using var metrics = new ConsumerMetricsCapture(setup.OrdersTopic);
+        var budget = TimeSpan.FromSeconds(3);
+        await using var consumer = await ConsumerHost.StartAsync(setup, new Dictionary<string, string?>
+        {
+            ["Consumer:MissingUserRetryBudget"] = budget.ToString(),
+        });
+        var health = consumer.Services.GetRequiredService<HealthCheckService>();
+
+        await ConsumerDeliveryTests.ProduceAsync(setup, scenario.OrderEvents);
+        await tables.WaitUntilAsync(
+            () => Task.FromResult(metrics.Sum("cdc.consumer.events.awaiting_user", setup.OrdersTopic) > 0), "orders waiting for their users");
+        await cluster.StopAsync();
+        await ConsumerDeliveryTests.ProduceAsync(setup, scenario.UserEvents);
+        await WaitForHealthAsync(health, HealthStatus.Unhealthy);
+        await Task.Delay(budget * 2, TestContext.Current.CancellationToken);
+        await cluster.StartAsync();
+
+        await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every order after the restart");
+        Assert.Equal(expected.Users, await tables.UsersAsync());
+        Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(10)));
+    }
+
     private static async Task WaitForHealthAsync(HealthCheckService health, HealthStatus status)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

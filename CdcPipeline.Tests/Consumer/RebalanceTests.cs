@@ -1,5 +1,6 @@
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Trace;
@@ -27,8 +28,11 @@ public sealed class RebalanceTests(KafkaFixture kafka, PostgresFixture postgres)
             await tables.WaitUntilAsync(async () => await tables.ScalarAsync<long>("SELECT count(*) FROM users") > 0, "the first consumer at work");
             await using (var second = await ConsumerHost.StartAsync(setup, settings))
             {
+                using var secondApplied = new HostMeterSum(second.Services.GetRequiredService<IMeterFactory>(), "cdc.consumer.events.applied");
                 await producing;
                 await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every order");
+                // The second consumer really took partitions over and applied events of its own.
+                Assert.True(secondApplied.Sum > 0, "The second consumer applied no event: it never got partitions.");
             }
         }
 
@@ -40,6 +44,30 @@ public sealed class RebalanceTests(KafkaFixture kafka, PostgresFixture postgres)
         // rebalance: a commit the coordinator refuses while the group rebalances means a redelivery, which the
         // idempotent writes absorb, as the rows above show.)
         Assert.Equal(events.Count, processed.Distinct().Count());
+    }
+
+    /// <summary>Sums one instrument of meter <c>CdcPipeline.Consumer</c> of one host only (its meters are scoped to its meter factory).</summary>
+    private sealed class HostMeterSum : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _sum;
+
+        public HostMeterSum(IMeterFactory factory, string instrumentName)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "CdcPipeline.Consumer" && ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == instrumentName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _sum, value));
+            _listener.Start();
+        }
+
+        public long Sum => Interlocked.Read(ref _sum);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static async Task ProduceSlowlyAsync(ConsumerTestSetup setup, IReadOnlyList<WireEvent> events)

@@ -24,14 +24,14 @@ CREATE TABLE IF NOT EXISTS orders (
 
 CREATE INDEX IF NOT EXISTS orders_user_id_idx ON orders (user_id);
 
--- Soft delete cascades: deleting a user marks all of that user's orders deleted.
+-- Soft delete cascades: deleting a user marks all of that user's orders deleted. Only the flag: modified_at
+-- stays the order's own event time, so the order's own later UPDATE/DELETE still applies after the cascade.
 CREATE OR REPLACE FUNCTION cascade_user_soft_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.is_deleted AND NOT OLD.is_deleted THEN
         UPDATE orders
-           SET is_deleted = true,
-               modified_at = COALESCE(NEW.modified_at, now())
+           SET is_deleted = true
          WHERE user_id = NEW.id
            AND NOT is_deleted;
     END IF;

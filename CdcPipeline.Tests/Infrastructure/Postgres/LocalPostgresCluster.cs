@@ -9,7 +9,9 @@ namespace CdcPipeline.Tests.Infrastructure.Postgres;
 /// <summary>
 /// A throwaway PostgreSQL cluster from the locally installed server binaries: initdb into a temp directory,
 /// listening on 127.0.0.1 on a free port with its unix socket in that directory, logical replication on,
-/// durability off. Stopped and deleted on dispose, on a failed start and at process exit.
+/// durability off. Stopped and deleted on dispose, on a failed start and at process exit. A port taken by someone
+/// else between choosing and binding it is survived: the first start moves to another free port, a restart retries
+/// its own port with backoff.
 /// </summary>
 public sealed class LocalPostgresCluster : IPostgresServer
 {
@@ -19,7 +21,9 @@ public sealed class LocalPostgresCluster : IPostgresServer
     private readonly string _binDirectory;
     private readonly string _rootDirectory;
     private readonly string _dataDirectory;
-    private readonly int _port;
+    private const int BindAttempts = 5;
+
+    private int _port;
     private int _disposed;
 
     private LocalPostgresCluster(string binDirectory, string rootDirectory, int port)
@@ -28,18 +32,19 @@ public sealed class LocalPostgresCluster : IPostgresServer
         _rootDirectory = rootDirectory;
         _dataDirectory = Path.Combine(rootDirectory, "data");
         _port = port;
-        ConnectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = port,
-            Username = ServiceUser,
-            Database = "postgres",
-            Timeout = 5,
-            MaxPoolSize = 20,
-        }.ConnectionString;
     }
 
-    public string ConnectionString { get; }
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = _port,
+        Username = ServiceUser,
+        Database = "postgres",
+        Timeout = 5,
+        MaxPoolSize = 20,
+    }.ConnectionString;
+
+    private string ServerLog => Path.Combine(_rootDirectory, "server.log");
 
     public string Description => $"local cluster from {_binDirectory} on 127.0.0.1:{_port}";
 
@@ -100,8 +105,22 @@ public sealed class LocalPostgresCluster : IPostgresServer
     /// <summary>Stops the server (fast shutdown); its data stays for <see cref="StartAsync()"/>.</summary>
     public Task StopAsync() => RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
 
-    /// <summary>Starts the stopped server again on the same port.</summary>
-    public Task StartAsync() => StartServerAsync();
+    /// <summary>Starts the stopped server again on the same port (retried with backoff while the port cannot be bound).</summary>
+    public async Task StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartServerAsync();
+                return;
+            }
+            catch (PortInUseException) when (attempt < BindAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt)));
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -118,9 +137,35 @@ public sealed class LocalPostgresCluster : IPostgresServer
                 await RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop");
             }
         }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
+        {
+            KillPostmaster();
+        }
         finally
         {
             Directory.Delete(_rootDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>pg_ctl could not stop the server: ends the postmaster this cluster started (its PID file's first line).</summary>
+    private void KillPostmaster()
+    {
+        var pidFile = Path.Combine(_dataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile)
+            || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var postmaster = Process.GetProcessById(pid);
+            postmaster.Kill(entireProcessTree: true);
+            postmaster.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
         }
     }
 
@@ -147,11 +192,48 @@ public sealed class LocalPostgresCluster : IPostgresServer
             "full_page_writes = off",
             "");
         await File.AppendAllTextAsync(Path.Combine(_dataDirectory, "postgresql.conf"), "\n" + settings);
-        await StartServerAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartServerAsync();
+                return;
+            }
+            catch (PortInUseException) when (attempt < BindAttempts)
+            {
+                // Another process took the port after it was chosen: a later line of postgresql.conf wins.
+                _port = FreeLoopbackPort();
+                await File.AppendAllTextAsync(
+                    Path.Combine(_dataDirectory, "postgresql.conf"), $"port = {_port.ToString(CultureInfo.InvariantCulture)}\n");
+            }
+        }
     }
 
-    private Task StartServerAsync() =>
-        RunAsync("pg_ctl", "-D", _dataDirectory, "-l", Path.Combine(_rootDirectory, "server.log"), "-w", "-t", "60", "start");
+    private async Task StartServerAsync()
+    {
+        var logStart = File.Exists(ServerLog) ? new FileInfo(ServerLog).Length : 0;
+        try
+        {
+            await RunAsync("pg_ctl", "-D", _dataDirectory, "-l", ServerLog, "-w", "-t", "60", "start");
+        }
+        catch (InvalidOperationException exception) when (NewLogText(logStart).Contains("could not bind", StringComparison.Ordinal))
+        {
+            throw new PortInUseException($"Port {_port} could not be bound.", exception);
+        }
+    }
+
+    private string NewLogText(long from)
+    {
+        if (!File.Exists(ServerLog))
+        {
+            return string.Empty;
+        }
+
+        using var stream = new FileStream(ServerLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(from, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     private Task RunAsync(string program, params string[] arguments) =>
         IsRoot
@@ -176,7 +258,16 @@ public sealed class LocalPostgresCluster : IPostgresServer
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within 120 s and was killed.");
+        }
+
         if (process.ExitCode != 0)
         {
             var log = Path.Combine(_rootDirectory, "server.log");

@@ -56,6 +56,8 @@ public sealed class PostgresFixtureTests(PostgresFixture postgres)
             """);
 
         Assert.True(await ScalarAsync<bool>(connection, "SELECT is_deleted FROM orders WHERE id = '0b0e6a2c-1c55-4a43-8a4e-5d8f3c2b1a01'"));
+        // The order's modified_at stays its own event time: the cascade sets only the flag.
+        Assert.True(await ScalarAsync<bool>(connection, "SELECT modified_at IS NULL FROM orders WHERE id = '0b0e6a2c-1c55-4a43-8a4e-5d8f3c2b1a01'"));
     }
 
     [Fact]
@@ -90,6 +92,27 @@ public sealed class PostgresFixtureTests(PostgresFixture postgres)
         await using var reconnected = new NpgsqlConnection(connectionString + ";Pooling=false");
         await reconnected.OpenAsync(TestContext.Current.CancellationToken);
         Assert.Equal("Bo", await ScalarAsync<string>(reconnected, "SELECT name FROM users"));
+    }
+
+    [Fact]
+    public async Task Restart_waits_for_its_port_while_another_process_holds_it()
+    {
+        await using var cluster = await PostgresFixture.StartPrivateClusterAsync();
+        Assert.SkipWhen(cluster is null, "No local PostgreSQL binaries: a private cluster cannot be started.");
+        var connectionString = await cluster.CreateDatabaseAsync();
+        var port = new NpgsqlConnectionStringBuilder(connectionString).Port;
+        await cluster.StopAsync();
+
+        var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        squatter.Start();
+        var restart = cluster.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        squatter.Stop();
+        await restart.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        await using var reconnected = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await reconnected.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, await ScalarAsync<int>(reconnected, "SELECT 1"));
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
