@@ -13,7 +13,10 @@ namespace CdcPipeline.Tests.AppHost;
 /// </summary>
 internal sealed class LocalKafkaConnectServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private const int BindAttempts = 5;
+
+    private readonly string _identity = Guid.NewGuid().ToString("N");
+    private HttpListener _listener = new();
     private readonly Task _loop;
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _configs = new();
     private readonly ConcurrentDictionary<string, (string State, string? Trace)> _states = new();
@@ -22,13 +25,35 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
 
     public LocalKafkaConnectServer()
     {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                _listener.Start();
+            }
+            catch (HttpListenerException) when (attempt < BindAttempts)
+            {
+                continue;
+            }
+
+            _loop = Task.Run(ServeAsync);
+            if (AnswersAsItself() || attempt == BindAttempts)
+            {
+                return;
+            }
+
+            // Between finding the port free and binding it, another listener (a mock Kafka broker, say) took it:
+            // requests to 127.0.0.1:Port would reach that one. Start again on another port.
+            _listener.Stop();
+            _listener.Close();
+            _loop.Wait();
+        }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
@@ -85,6 +110,12 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
     private async Task HandleAsync(HttpListenerRequest request, HttpListenerResponse response)
     {
         var path = request.Url!.AbsolutePath.Trim('/').Split('/');
+        if (path is ["__identity"])
+        {
+            await WriteAsync(response, HttpStatusCode.OK, _identity);
+            return;
+        }
+
         Requests.Enqueue($"{request.HttpMethod} {request.Url.PathAndQuery}");
 
         if (path is not ["connectors", var name, var action])
@@ -152,6 +183,20 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
         response.ContentType = "application/json";
         var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body));
         await response.OutputStream.WriteAsync(bytes);
+    }
+
+    private bool AnswersAsItself()
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var answer = http.GetStringAsync(new Uri(BaseAddress, "__identity")).GetAwaiter().GetResult();
+            return answer.Contains(_identity, StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()
