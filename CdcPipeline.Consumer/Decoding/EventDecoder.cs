@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CdcPipeline.Events;
 
 namespace CdcPipeline.Consumer.Decoding;
@@ -17,44 +18,32 @@ public static class EventDecoder
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static DecodeResult DecodeUser(ReadOnlySpan<byte> json)
+    public static DecodeResult DecodeUser(ReadOnlySpan<byte> json) =>
+        Parse(json, EventJsonContext.Default.UserEvent, "user", out var user) ?? Validate(user!);
+
+    public static DecodeResult DecodeOrder(ReadOnlySpan<byte> json) =>
+        Parse(json, EventJsonContext.Default.OrderEvent, "order", out var order) ?? Validate(order!);
+
+    /// <summary>The event, or the reason it cannot be parsed (then the result is not null).</summary>
+    private static DecodeResult? Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string kind, out T? value)
+        where T : class
     {
+        value = null;
         if (json.IsEmpty)
         {
-            return DecodeResult.Invalid("empty message: a user event needs a JSON value");
+            return DecodeResult.Invalid($"empty message: {(kind == "order" ? "an" : "a")} {kind} event needs a JSON value");
         }
 
-        UserEvent? user;
         try
         {
-            user = JsonSerializer.Deserialize(json, EventJsonContext.Default.UserEvent);
+            value = JsonSerializer.Deserialize(json, typeInfo);
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
         {
-            return DecodeResult.Invalid($"malformed user event: {Describe(exception)}");
+            return DecodeResult.Invalid($"malformed {kind} event: {Describe(exception)}");
         }
 
-        return user is null ? DecodeResult.Invalid("malformed user event: the JSON value is null") : Validate(user);
-    }
-
-    public static DecodeResult DecodeOrder(ReadOnlySpan<byte> json)
-    {
-        if (json.IsEmpty)
-        {
-            return DecodeResult.Invalid("empty message: an order event needs a JSON value");
-        }
-
-        OrderEvent? order;
-        try
-        {
-            order = JsonSerializer.Deserialize(json, EventJsonContext.Default.OrderEvent);
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return DecodeResult.Invalid($"malformed order event: {Describe(exception)}");
-        }
-
-        return order is null ? DecodeResult.Invalid("malformed order event: the JSON value is null") : Validate(order);
+        return value is null ? DecodeResult.Invalid($"malformed {kind} event: the JSON value is null") : null;
     }
 
     private static DecodeResult Validate(UserEvent user)

@@ -70,18 +70,18 @@ public sealed class OrderChangeWriter : IChangeWriter
         var updates = changes.Where(change => change.Type == EventType.Update).ToArray();
         var deletes = changes.Where(change => change.Type == EventType.Delete).ToArray();
 
-        batch.BatchCommands.Add(UserChangeWriter.Command(Creates,
+        batch.BatchCommands.Add(ArrayBatchCommand.Create(Creates,
             creates.Select(change => change.OrderId).ToArray(),
             creates.Select(change => change.Status).ToArray(),
             creates.Select(change => change.UserId!.Value).ToArray(),
             creates.Select(change => change.Quantity!.Value).ToArray(),
             creates.Select(change => change.Total!.Value).ToArray(),
             creates.Select(change => change.At).ToArray()));
-        batch.BatchCommands.Add(UserChangeWriter.Command(Updates,
+        batch.BatchCommands.Add(ArrayBatchCommand.Create(Updates,
             updates.Select(change => change.OrderId).ToArray(),
             updates.Select(change => change.Status).ToArray(),
             updates.Select(change => change.At).ToArray()));
-        batch.BatchCommands.Add(UserChangeWriter.Command(Deletes,
+        batch.BatchCommands.Add(ArrayBatchCommand.Create(Deletes,
             deletes.Select(change => change.OrderId).ToArray(),
             deletes.Select(change => change.Status).ToArray(),
             deletes.Select(change => change.At).ToArray()));

@@ -63,16 +63,16 @@ public sealed class UserChangeWriter : IChangeWriter
         var updates = changes.Where(change => change.Type == EventType.Update).ToArray();
         var deletes = changes.Where(change => change.Type == EventType.Delete).ToArray();
 
-        batch.BatchCommands.Add(Command(Creates,
+        batch.BatchCommands.Add(ArrayBatchCommand.Create(Creates,
             creates.Select(change => change.UserId).ToArray(),
             creates.Select(change => change.Name!).ToArray(),
             creates.Select(change => change.DateOfBirth!.Value).ToArray(),
             creates.Select(change => change.At).ToArray()));
-        batch.BatchCommands.Add(Command(Updates,
+        batch.BatchCommands.Add(ArrayBatchCommand.Create(Updates,
             updates.Select(change => change.UserId).ToArray(),
             updates.Select(change => change.Name).ToArray(),
             updates.Select(change => change.At).ToArray()));
-        batch.BatchCommands.Add(Command(Deletes,
+        batch.BatchCommands.Add(ArrayBatchCommand.Create(Deletes,
             deletes.Select(change => change.UserId).ToArray(),
             deletes.Select(change => change.At).ToArray()));
     }
@@ -86,16 +86,5 @@ public sealed class UserChangeWriter : IChangeWriter
         await reader.NextResultAsync(cancellationToken);
         await outcome.ReadAsync(reader, outcome.MissingTarget, cancellationToken);
         return outcome;
-    }
-
-    internal static NpgsqlBatchCommand Command(string sql, params object[] arrays)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var array in arrays)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = array });
-        }
-
-        return command;
     }
 }
