@@ -79,6 +79,6 @@ internal static partial class CqlScript
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhiteSpace();
 
-    [GeneratedRegex(@"\bcdc_keyspace\b")]
+    [GeneratedRegex(@"\b" + FileKeyspace + @"\b")]
     private static partial Regex KeyspaceName();
 }

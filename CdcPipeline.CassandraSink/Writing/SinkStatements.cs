@@ -26,6 +26,4 @@ internal sealed class SinkStatements(string keyspace)
     public SinkStatement DeleteOrderByUser { get; } = new(nameof(DeleteOrderByUser), "orders_by_user",
         $"DELETE FROM {keyspace}.orders_by_user USING TIMESTAMP ? WHERE user_id = ? AND placed_at = ? AND order_id = ?",
         TimestampFirst: true);
-
-    public IReadOnlyList<SinkStatement> All => [UpsertUser, DeleteUser, UpsertOrder, DeleteOrder, UpsertOrderByUser, DeleteOrderByUser];
 }

@@ -11,6 +11,9 @@ namespace CdcPipeline.Consumer.Persistence;
 /// </summary>
 public sealed class ChangeApplier(NpgsqlDataSource dataSource)
 {
+    /// <summary>No order of the batch waits for its user yet.</summary>
+    public static readonly IReadOnlySet<Guid> NoAwaitingKeys = new HashSet<Guid>();
+
     public async Task<ApplyResult> ApplyAsync(
         IChangeWriter writer, IReadOnlyList<EntityChange> changes, IReadOnlySet<Guid> awaitingKeys, CancellationToken cancellationToken)
     {

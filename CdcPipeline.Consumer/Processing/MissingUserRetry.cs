@@ -62,9 +62,9 @@ internal sealed class MissingUserRetry(
                     {
                         var changes = pending.Select(inbound => inbound.Change!).ToArray();
                         var result = await databaseRetry.ExecuteAsync(
-                            attemptToken => applier.ApplyAsync(writer, changes, new HashSet<Guid>(), attemptToken), token,
+                            attemptToken => applier.ApplyAsync(writer, changes, ChangeApplier.NoAwaitingKeys, attemptToken), token,
                             outage => unavailable += outage);
-                        PartitionBatchProcessor.Record(pending, result, Enumerable.Range(0, pending.Count).ToArray());
+                        PartitionBatchProcessor.Record(pending, result);
                         pending = result.AwaitingUser.Select(index => pending[index]).ToArray();
                         return pending.Count == 0;
                     },

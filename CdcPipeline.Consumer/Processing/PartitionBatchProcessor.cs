@@ -129,8 +129,8 @@ internal sealed class PartitionBatchProcessor(
         {
             var changes = valid.Select(inbound => inbound.Change!).ToArray();
             var result = await databaseRetry.ExecuteAsync(
-                token => applier.ApplyAsync(writer, changes, new HashSet<Guid>(), token), cancellationToken);
-            Record(valid, result, Enumerable.Range(0, valid.Length).ToArray());
+                token => applier.ApplyAsync(writer, changes, ChangeApplier.NoAwaitingKeys, token), cancellationToken);
+            Record(valid, result);
 
             var awaiting = result.AwaitingUser.Select(index => valid[index]).ToArray();
             if (awaiting.Length > 0)
@@ -145,31 +145,31 @@ internal sealed class PartitionBatchProcessor(
         }
     }
 
-    /// <summary>Marks the events of <paramref name="result"/>; <paramref name="map"/> maps its indexes to <paramref name="events"/>.</summary>
-    internal static void Record(IReadOnlyList<InboundEvent> events, ApplyResult result, IReadOnlyList<int> map)
+    /// <summary>Marks the events of <paramref name="result"/>, whose indexes are those of <paramref name="events"/>.</summary>
+    internal static void Record(IReadOnlyList<InboundEvent> events, ApplyResult result)
     {
         foreach (var index in result.Applied)
         {
-            events[map[index]].MarkApplied();
+            events[index].MarkApplied();
         }
 
         foreach (var index in result.Stale)
         {
-            events[map[index]].MarkStale();
+            events[index].MarkStale();
         }
 
         foreach (var index in result.MissingTarget)
         {
-            var change = events[map[index]].Change!;
+            var change = events[index].Change!;
             var entity = change is UserChange ? "user" : "order";
-            events[map[index]].MarkFailed("missing-row",
+            events[index].MarkFailed("missing-row",
                 $"{entity} {change.Key} does not exist: a {Wire(change.Type)} needs the row its CREATE makes");
         }
 
         foreach (var (index, error) in result.Rejected)
         {
             var column = error.ColumnName is null ? string.Empty : $" (column {error.ColumnName})";
-            events[map[index]].MarkFailed("rejected", $"rejected by PostgreSQL{column}: {error.SqlState} {error.MessageText}", error);
+            events[index].MarkFailed("rejected", $"rejected by PostgreSQL{column}: {error.SqlState} {error.MessageText}", error);
         }
     }
 
