@@ -26,17 +26,10 @@ internal sealed class ProducerTelemetry
     public Meter Meter { get; }
 
     public void RecordSent(string topic, EventType type) =>
-        _sent.Add(1, new("messaging.destination.name", topic), new("cdc.event.type", EventTypeName(type)));
+        _sent.Add(1, new("messaging.destination.name", topic), new("cdc.event.type", WireNames.Of(type)));
 
     public void RecordFailed(string topic, EventType type, string error) =>
-        _failed.Add(1, new("messaging.destination.name", topic), new("cdc.event.type", EventTypeName(type)), new("error.type", error));
+        _failed.Add(1, new("messaging.destination.name", topic), new("cdc.event.type", WireNames.Of(type)), new("error.type", error));
 
     public void RecordRate(double eventsPerSecond) => Volatile.Write(ref _rate, eventsPerSecond);
-
-    private static string EventTypeName(EventType type) => type switch
-    {
-        EventType.Create => "CREATE",
-        EventType.Update => "UPDATE",
-        _ => "DELETE",
-    };
 }

@@ -83,7 +83,7 @@ public static class EventDecoder
             default:
                 return user.ModifiedAt is { } modifiedAt
                     ? DecodeResult.Valid(new UserChange(user.EventType, user.UserId, user.Name, null, ToDatabasePrecision(modifiedAt)))
-                    : DecodeResult.Invalid($"modified_at is required for a user {Wire(user.EventType)}");
+                    : DecodeResult.Invalid($"modified_at is required for a user {WireNames.Of(user.EventType)}");
         }
     }
 
@@ -109,12 +109,12 @@ public static class EventDecoder
             return DecodeResult.Invalid("user_id is the nil UUID");
         }
 
-        var status = Wire(order.Status);
+        var status = WireNames.Of(order.Status);
         if (order.EventType != EventType.Create)
         {
             return order.ModifiedAt is { } modifiedAt
                 ? DecodeResult.Valid(new OrderChange(order.EventType, order.OrderId, status, order.UserId, null, null, ToDatabasePrecision(modifiedAt)))
-                : DecodeResult.Invalid($"modified_at is required for an order {Wire(order.EventType)}");
+                : DecodeResult.Invalid($"modified_at is required for an order {WireNames.Of(order.EventType)}");
         }
 
         if (order.UserId is not { } userId)
@@ -190,18 +190,4 @@ public static class EventDecoder
         var utc = value.UtcDateTime;
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
     }
-
-    private static string Wire(EventType type) => type switch
-    {
-        EventType.Create => "CREATE",
-        EventType.Update => "UPDATE",
-        _ => "DELETE",
-    };
-
-    private static string Wire(OrderStatus status) => status switch
-    {
-        OrderStatus.Placed => "PLACED",
-        OrderStatus.Shipped => "SHIPPED",
-        _ => "CANCELLED",
-    };
 }

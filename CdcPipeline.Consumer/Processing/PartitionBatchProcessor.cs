@@ -163,7 +163,7 @@ internal sealed class PartitionBatchProcessor(
             var change = events[index].Change!;
             var entity = change is UserChange ? "user" : "order";
             events[index].MarkFailed("missing-row",
-                $"{entity} {change.Key} does not exist: a {Wire(change.Type)} needs the row its CREATE makes");
+                $"{entity} {change.Key} does not exist: a {WireNames.Of(change.Type)} needs the row its CREATE makes");
         }
 
         foreach (var (index, error) in result.Rejected)
@@ -172,11 +172,4 @@ internal sealed class PartitionBatchProcessor(
             events[index].MarkFailed("rejected", $"rejected by PostgreSQL{column}: {error.SqlState} {error.MessageText}", error);
         }
     }
-
-    private static string Wire(EventType type) => type switch
-    {
-        EventType.Create => "CREATE",
-        EventType.Update => "UPDATE",
-        _ => "DELETE",
-    };
 }

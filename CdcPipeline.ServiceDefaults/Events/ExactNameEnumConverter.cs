@@ -51,8 +51,8 @@ public abstract class ExactNameEnumConverter<TEnum> : JsonConverter<TEnum>
 
 /// <summary><see cref="EventType"/> on the wire: <c>CREATE</c>, <c>UPDATE</c>, <c>DELETE</c>.</summary>
 public sealed class EventTypeConverter() : ExactNameEnumConverter<EventType>(
-    (EventType.Create, "CREATE"), (EventType.Update, "UPDATE"), (EventType.Delete, "DELETE"));
+    [.. Enum.GetValues<EventType>().Select(type => (type, WireNames.Of(type)))]);
 
 /// <summary><see cref="OrderStatus"/> on the wire: <c>PLACED</c>, <c>SHIPPED</c>, <c>CANCELLED</c>.</summary>
 public sealed class OrderStatusConverter() : ExactNameEnumConverter<OrderStatus>(
-    (OrderStatus.Placed, "PLACED"), (OrderStatus.Shipped, "SHIPPED"), (OrderStatus.Cancelled, "CANCELLED"));
+    [.. Enum.GetValues<OrderStatus>().Select(status => (status, WireNames.Of(status)))]);
