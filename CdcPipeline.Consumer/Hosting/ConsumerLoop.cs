@@ -137,21 +137,7 @@ internal sealed class ConsumerLoop(
         }
     }
 
-    private void CommitStored()
-    {
-        try
-        {
-            consumer.Commit();
-        }
-        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_NoOffset)
-        {
-            // Nothing stored since the last commit.
-        }
-        catch (KafkaException exception)
-        {
-            logger.CommitFailed(exception.Error.Reason);
-        }
-    }
+    private void CommitStored() => StoredOffsets.Commit(consumer, logger);
 
     private void Fail(string reason)
     {

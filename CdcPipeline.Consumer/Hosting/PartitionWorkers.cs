@@ -96,18 +96,7 @@ internal sealed class PartitionWorkers(
         // back-pressure before it moved would otherwise never deliver again when it comes back. (Resuming in the
         // assign handler fails: the partitions are not assigned yet while it runs.)
         Resume(consumer, revoked);
-        try
-        {
-            consumer.Commit();
-        }
-        catch (KafkaException exception) when (exception.Error.Code == ErrorCode.Local_NoOffset)
-        {
-            // Nothing stored since the last commit.
-        }
-        catch (KafkaException exception)
-        {
-            logger.CommitFailed(exception.Error.Reason);
-        }
+        StoredOffsets.Commit(consumer, logger);
 
         logger.PartitionsRevoked(string.Join(", ", revoked));
     }
