@@ -8,7 +8,10 @@ CREATE TABLE IF NOT EXISTS users (
     dob         date NOT NULL,
     created_at  timestamptz,
     modified_at timestamptz,
-    is_deleted  boolean NOT NULL DEFAULT false
+    is_deleted  boolean NOT NULL DEFAULT false,
+    -- W3C traceparent of the event that last wrote the row: change capture carries it on, so one trace follows an
+    -- event from the Producer through PostgreSQL's WAL into Cassandra.
+    trace_parent text
 );
 
 CREATE TABLE IF NOT EXISTS orders (
@@ -19,7 +22,8 @@ CREATE TABLE IF NOT EXISTS orders (
     total_amount decimal(10, 2) NOT NULL CONSTRAINT orders_total_not_negative CHECK (total_amount >= 0),
     placed_at    timestamptz,
     modified_at  timestamptz,
-    is_deleted   boolean NOT NULL DEFAULT false
+    is_deleted   boolean NOT NULL DEFAULT false,
+    trace_parent text
 );
 
 CREATE INDEX IF NOT EXISTS orders_user_id_idx ON orders (user_id);
