@@ -17,7 +17,7 @@ public sealed class TraceParentColumnTests(KafkaFixture kafka, PostgresFixture p
     {
         var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
         var tables = new CdcTables(setup.DatabaseConnectionString);
-        var spans = new List<Activity>();
+        var spans = new ExportedSpans();
         using var metrics = new ConsumerMetricsCapture(setup.UsersTopic);
         var user = Guid.NewGuid();
         var create = GoJson.UserCreate(user, "Traced", new DateOnly(1990, 1, 1), Start);
@@ -47,7 +47,7 @@ public sealed class TraceParentColumnTests(KafkaFixture kafka, PostgresFixture p
     {
         var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
         var tables = new CdcTables(setup.DatabaseConnectionString);
-        var spans = new List<Activity>();
+        var spans = new ExportedSpans();
         var user = Guid.NewGuid();
         var order = Guid.NewGuid();
         var userCreatedIn = TraceParent.Random();
@@ -108,17 +108,13 @@ public sealed class TraceParentColumnTests(KafkaFixture kafka, PostgresFixture p
         tables.ScalarAsync<string?>("SELECT trace_parent FROM orders WHERE id = $1", id);
 
     /// <summary>The exported <c>process {topic}</c> span that continued <paramref name="producer"/>'s trace.</summary>
-    private static async Task<Activity> ProcessSpanAsync(CdcTables tables, List<Activity> spans, string topic, TraceParent producer)
+    private static async Task<Activity> ProcessSpanAsync(CdcTables tables, ExportedSpans spans, string topic, TraceParent producer)
     {
         Activity? process = null;
         await tables.WaitUntilAsync(
             () =>
             {
-                lock (spans)
-                {
-                    process = spans.SingleOrDefault(span => span.TraceId == producer.TraceId && span.DisplayName == $"process {topic}");
-                }
-
+                process = spans.Snapshot().SingleOrDefault(span => span.TraceId == producer.TraceId && span.DisplayName == $"process {topic}");
                 return Task.FromResult(process is not null);
             },
             $"the process span of {topic} in trace {producer.TraceId}");
