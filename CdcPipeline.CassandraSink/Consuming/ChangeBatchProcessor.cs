@@ -68,6 +68,11 @@ internal sealed class ChangeBatchProcessor(
                         SinkTelemetry.ChangeLag.Record((acknowledged - committed).TotalSeconds, table);
                     }
 
+                    if (row.EventTime is { } happened)
+                    {
+                        SinkTelemetry.Freshness.Record((acknowledged - happened).TotalSeconds, table);
+                    }
+
                     SinkTelemetry.ChangesApplied.Add(1, table, new(SinkTelemetry.OperationTag, UserDecoding.Op(row.Operation).ToString()));
                 }
             }
