@@ -44,6 +44,15 @@ internal static class SinkTelemetry
     public static readonly Histogram<double> ChangeLag = Meter.CreateHistogram<double>(
         "cdc.sink.change.lag", "s", "Seconds from the change's commit in PostgreSQL (source.ts_ms) until it was applied to Cassandra.");
 
+    /// <summary>
+    /// Freshness: from the Producer's event (the time it put into the row, <see cref="Decoding.EventTime"/>) until
+    /// Cassandra acknowledged the change, by table.
+    /// </summary>
+    public static readonly Histogram<double> Freshness = Meter.CreateHistogram(
+        "cdc.pipeline.freshness", "s", "Seconds from the Producer's event (the time it put into the row) until Cassandra acknowledged the change.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+
     public const string TableTag = "db.collection.name";
     public const string OperationTag = "cdc.operation";
     public const string TopicTag = "messaging.destination.name";

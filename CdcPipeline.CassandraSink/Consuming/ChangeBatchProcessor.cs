@@ -29,61 +29,91 @@ internal sealed class ChangeBatchProcessor(
 {
     private readonly Retry _retry = new(options.Value, health, logger, time);
 
+    private readonly string _group = options.Value.ConsumerGroup;
+
     public async Task ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
     {
-        using var activity = StartBatchActivity(batch);
-        SinkTelemetry.BatchSize.Record(batch.Count);
-
-        var messages = batch.Select(Decode).ToList();
-        foreach (var message in messages)
+        var messages = Decode(batch);
+        try
         {
-            await HandleSkippedAsync(message, cancellationToken).ConfigureAwait(false);
-        }
+            using var activity = StartBatchActivity(messages);
+            SinkTelemetry.BatchSize.Record(batch.Count);
 
-        var partitionBatches = PartitionBatch.Group(messages.SelectMany(m => m.Writes));
-        if (partitionBatches.Count > 0)
-        {
-            await _retry.RunAsync(
-                "Writing to Cassandra",
-                token => writer.WriteAsync(partitionBatches, token),
-                IsTransient,
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        var changes = 0;
-        foreach (var message in messages)
-        {
-            if (message.Outcome is DecodeOutcome.Change { Row: var row })
+            foreach (var message in messages)
             {
-                changes++;
-                resets.Observe(message.Result.TopicPartitionOffset, row.Position);
-                if (row.Position.SourceTime is { } committed)
-                {
-                    SinkTelemetry.ChangeLag.Record(
-                        (time.GetUtcNow() - committed).TotalSeconds, new KeyValuePair<string, object?>(SinkTelemetry.TableTag, row.Table));
-                }
+                await HandleSkippedAsync(message, cancellationToken).ConfigureAwait(false);
+            }
 
-                SinkTelemetry.ChangesApplied.Add(1,
-                    new(SinkTelemetry.TableTag, row.Table),
-                    new(SinkTelemetry.OperationTag, UserDecoding.Op(row.Operation).ToString()));
+            var partitionBatches = PartitionBatch.Group(messages.SelectMany(m => m.Writes));
+            if (partitionBatches.Count > 0)
+            {
+                await _retry.RunAsync(
+                    "Writing to Cassandra",
+                    token => writer.WriteAsync(partitionBatches, token),
+                    IsTransient,
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            var acknowledged = time.GetUtcNow();
+            var changes = 0;
+            foreach (var message in messages)
+            {
+                if (message.Outcome is DecodeOutcome.Change { Row: var row })
+                {
+                    changes++;
+                    resets.Observe(message.Result.TopicPartitionOffset, row.Position);
+                    var table = new KeyValuePair<string, object?>(SinkTelemetry.TableTag, row.Table);
+                    if (row.Position.SourceTime is { } committed)
+                    {
+                        SinkTelemetry.ChangeLag.Record((acknowledged - committed).TotalSeconds, table);
+                    }
+
+                    if (row.EventTime is { } happened)
+                    {
+                        SinkTelemetry.Freshness.Record((acknowledged - happened).TotalSeconds, table);
+                    }
+
+                    SinkTelemetry.ChangesApplied.Add(1, table, new(SinkTelemetry.OperationTag, UserDecoding.Op(row.Operation).ToString()));
+                }
+            }
+
+            activity?.SetTag("cdc.changes", changes);
+            activity?.SetTag("cdc.partition_batches", partitionBatches.Count);
+            logger.BatchApplied(changes, partitionBatches.Count, batch.Count);
+        }
+        finally
+        {
+            foreach (var message in messages)
+            {
+                message.Process?.Dispose();
             }
         }
-
-        activity?.SetTag("cdc.changes", changes);
-        activity?.SetTag("cdc.partition_batches", partitionBatches.Count);
-        logger.BatchApplied(changes, partitionBatches.Count, batch.Count);
     }
 
     private bool IsTransient(Exception error) =>
         CassandraFailures.IsTransient(error)
         || (CassandraFailures.IsUnconfiguredTable(error) && schemaAgreement.IsSettling(options.Value.SchemaAgreementTimeout));
 
-    private ConsumedMessage Decode(ConsumeResult<byte[]?, byte[]?> result)
+    /// <summary>
+    /// Decodes every message and starts its process span, continuing the trace of the message's header or else of the
+    /// row's <c>trace_parent</c>: the trace of the Producer's event that wrote the row.
+    /// </summary>
+    private List<ConsumedMessage> Decode(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch)
     {
-        var value = result.Message?.Value;
-        var outcome = decoder.Decode(value, value is null);
-        IReadOnlyList<CqlWrite> writes = outcome is DecodeOutcome.Change { Row: var row } ? planner.Plan(row) : [];
-        return new ConsumedMessage(result, outcome, writes);
+        var previous = Activity.Current;
+        var messages = new List<ConsumedMessage>(batch.Count);
+        foreach (var result in batch)
+        {
+            var value = result.Message?.Value;
+            var outcome = decoder.Decode(value, value is null);
+            var rowTrace = outcome is DecodeOutcome.Change { Row.TraceParent: { } trace } ? trace : default;
+            var process = KafkaActivities.StartProcess(result, _group, rowTrace);
+            Activity.Current = previous;
+            IReadOnlyList<CqlWrite> writes = outcome is DecodeOutcome.Change { Row: var row } ? planner.Plan(row) : [];
+            messages.Add(new ConsumedMessage(result, process, outcome, writes));
+        }
+
+        return messages;
     }
 
     private async Task HandleSkippedAsync(ConsumedMessage message, CancellationToken cancellationToken)
@@ -99,31 +129,46 @@ internal sealed class ChangeBatchProcessor(
                 logger.UnknownTable(table, result.Topic, result.Partition.Value, result.Offset.Value);
                 break;
             case DecodeOutcome.Undecodable(var reason):
-                await _retry.RunAsync(
-                    "Dead-lettering an undecodable change",
-                    token => deadLetters.PublishAsync(result, reason, error: null, token),
-                    DeadLetterFailures.IsTransient,
-                    cancellationToken).ConfigureAwait(false);
+                await PublishInTraceAsync(message, reason, cancellationToken).ConfigureAwait(false);
                 SinkTelemetry.ChangesDeadLettered.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
+                message.Process?.SetStatus(ActivityStatusCode.Error, reason);
+                message.Process?.SetTag("cdc.dead_letter.reason", reason);
                 logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason);
                 break;
         }
     }
 
-    /// <summary>One span per batch, linked to the trace of every event in it (a batch has many parents).</summary>
-    private static Activity? StartBatchActivity(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch)
+    /// <summary>The dead letter's publish span joins the message's own trace.</summary>
+    private async Task PublishInTraceAsync(ConsumedMessage message, string reason, CancellationToken cancellationToken)
     {
-        var links = batch
-            .Select(result => KafkaTraceContext.Extract(result.Message?.Headers))
-            .Where(context => context != default)
-            .Distinct()
-            .Select(context => new ActivityLink(context))
-            .ToList();
-        var activity = SinkTelemetry.ActivitySource.StartActivity(
-            "apply changes", ActivityKind.Consumer, parentContext: default, links: links);
-        activity?.SetTag("messaging.system", "kafka");
-        activity?.SetTag("messaging.operation.type", "process");
-        activity?.SetTag("messaging.batch.message_count", batch.Count);
+        var previous = Activity.Current;
+        Activity.Current = message.Process ?? previous;
+        try
+        {
+            await _retry.RunAsync(
+                "Dead-lettering an undecodable change",
+                token => deadLetters.PublishAsync(message.Result, reason, error: null, token),
+                DeadLetterFailures.IsTransient,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    /// <summary>
+    /// One span per batch, a child of the first message's process span that links the others (a batch has many
+    /// parents), so the CQL statements under it land in the trace of the event that wrote the row.
+    /// </summary>
+    private static Activity? StartBatchActivity(List<ConsumedMessage> messages)
+    {
+        var parent = messages[0].Process?.Context ?? default;
+        var links = messages.Skip(1).Where(message => message.Process is not null).Take(128)
+            .Select(message => new ActivityLink(message.Process!.Context));
+        var activity = SinkTelemetry.ActivitySource.StartActivity("apply changes", ActivityKind.Internal, parent, links: links);
+        activity?.SetTag("db.system.name", "cassandra");
+        activity?.SetTag("messaging.batch.message_count", messages.Count);
         return activity;
     }
 }

@@ -23,12 +23,17 @@ internal static class OrderDecoding
 
         if (operation == ChangeOperation.Delete)
         {
-            return new OrderChange(operation, position, previousId!.Value, previous, null);
+            return new OrderChange(operation, position, previousId!.Value, previous, null) { TraceParent = before!.TraceParent("trace_parent") };
         }
 
-        var row = Row(after ?? throw new ChangeDecodingException(
-            $"after is missing in a change of public.orders with op '{UserDecoding.Op(operation)}'"));
-        return new OrderChange(operation, position, row.Id, previous, row);
+        var image = after ?? throw new ChangeDecodingException(
+            $"after is missing in a change of public.orders with op '{UserDecoding.Op(operation)}'");
+        var row = Row(image);
+        return new OrderChange(operation, position, row.Id, previous, row)
+        {
+            TraceParent = image.TraceParent("trace_parent"),
+            EventTime = EventTime.Of(operation, row.PlacedAt, row.ModifiedAt, before),
+        };
     }
 
     private static OrderRow Row(RowReader r) => new(

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -87,6 +88,34 @@ internal sealed class RowReader(
 
         return timestamp;
     }
+
+    /// <summary>
+    /// Like <see cref="ZonedTimestamp"/> for a column the sink only observes: false instead of an error when the value
+    /// is not a timestamp; absent or null reads as null.
+    /// </summary>
+    public bool TryZonedTimestamp(string column, out DateTimeOffset? timestamp)
+    {
+        timestamp = null;
+        if (Value(column) is not { } value)
+        {
+            return true;
+        }
+
+        if (value.ValueKind != JsonValueKind.String || !TryParseIso(value.GetString()!, out var parsed))
+        {
+            return false;
+        }
+
+        timestamp = parsed;
+        return true;
+    }
+
+    /// <summary>A W3C traceparent column; null when absent, null or malformed (telemetry never fails a change).</summary>
+    public ActivityContext? TraceParent(string column) =>
+        Value(column) is { ValueKind: JsonValueKind.String } value
+        && ActivityContext.TryParse(value.GetString(), traceState: null, isRemote: true, out var context)
+            ? context
+            : null;
 
     /// <summary>A decimal in any of Debezium's <c>decimal.handling.mode</c> encodings.</summary>
     public decimal Decimal(string column)

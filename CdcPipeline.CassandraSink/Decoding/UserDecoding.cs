@@ -10,12 +10,17 @@ internal static class UserDecoding
         if (operation == ChangeOperation.Delete)
         {
             var old = before ?? throw new ChangeDecodingException("before is missing in a delete of public.users");
-            return new UserChange(operation, position, old.Uuid("id"), null);
+            return new UserChange(operation, position, old.Uuid("id"), null) { TraceParent = old.TraceParent("trace_parent") };
         }
 
-        var row = Row(after ?? throw new ChangeDecodingException(
-            $"after is missing in a change of public.users with op '{Op(operation)}'"));
-        return new UserChange(operation, position, row.Id, row);
+        var image = after ?? throw new ChangeDecodingException(
+            $"after is missing in a change of public.users with op '{Op(operation)}'");
+        var row = Row(image);
+        return new UserChange(operation, position, row.Id, row)
+        {
+            TraceParent = image.TraceParent("trace_parent"),
+            EventTime = EventTime.Of(operation, row.CreatedAt, row.ModifiedAt, before),
+        };
     }
 
     private static UserRow Row(RowReader r) => new(

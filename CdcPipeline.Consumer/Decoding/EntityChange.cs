@@ -7,7 +7,11 @@ namespace CdcPipeline.Consumer.Decoding;
 /// placed_at for CREATE, modified_at otherwise) in UTC at PostgreSQL's microsecond precision: it orders the
 /// changes of one row, so an older change never overwrites newer state.
 /// </summary>
-public abstract record EntityChange(EventType Type, Guid Key, DateTimeOffset At);
+public abstract record EntityChange(EventType Type, Guid Key, DateTimeOffset At)
+{
+    /// <summary>The W3C traceparent the row's <c>trace_parent</c> column takes when this change applies (null: none).</summary>
+    public string? TraceParent { get; init; }
+}
 
 public sealed record UserChange(EventType Type, Guid UserId, string? Name, DateOnly? DateOfBirth, DateTimeOffset At)
     : EntityChange(Type, UserId, At);

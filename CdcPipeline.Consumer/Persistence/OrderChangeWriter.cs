@@ -9,23 +9,24 @@ namespace CdcPipeline.Consumer.Persistence;
 /// when it changes the status: the later event in offset order wins). A CREATE whose user does not
 /// exist yet is not inserted (no foreign-key failure aborts the batch): its key comes back as missing-user.
 /// A CREATE takes the soft-delete flag of its user, so an order arriving after its user's delete (the cascade)
-/// is deleted too. DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did.
+/// is deleted too. DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did. Every statement
+/// that applies to a row also sets its trace_parent to the event's (the user's cascade leaves it alone).
 /// </summary>
 public sealed class OrderChangeWriter : IChangeWriter
 {
     private const string Creates = """
         WITH s AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::integer[], $5::numeric[], $6::timestamptz[])
-                AS s(id, status, user_id, quantity, total_amount, placed_at)),
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::integer[], $5::numeric[], $6::timestamptz[], $7::text[])
+                AS s(id, status, user_id, quantity, total_amount, placed_at, trace_parent)),
         inserted AS (
-            INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at, is_deleted)
-            SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at, u.is_deleted
+            INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at, is_deleted, trace_parent)
+            SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at, u.is_deleted, s.trace_parent
               FROM s
               JOIN users AS u ON u.id = s.user_id
             ON CONFLICT (id) DO UPDATE
                 SET status = excluded.status, user_id = excluded.user_id, quantity = excluded.quantity,
                     total_amount = excluded.total_amount, placed_at = excluded.placed_at,
-                    is_deleted = o.is_deleted OR excluded.is_deleted
+                    is_deleted = o.is_deleted OR excluded.is_deleted, trace_parent = excluded.trace_parent
                 WHERE (o.placed_at IS NULL OR o.placed_at < excluded.placed_at)
                   AND (o.modified_at IS NULL OR o.modified_at < excluded.placed_at)
             RETURNING o.id)
@@ -34,10 +35,10 @@ public sealed class OrderChangeWriter : IChangeWriter
 
     private const string Updates = """
         WITH s AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS s(id, status, modified_at)),
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS s(id, status, modified_at, trace_parent)),
         applied AS (
             UPDATE orders AS o
-               SET status = s.status, modified_at = s.modified_at
+               SET status = s.status, modified_at = s.modified_at, trace_parent = s.trace_parent
               FROM s
              WHERE o.id = s.id
                AND (o.modified_at IS NULL OR o.modified_at < s.modified_at
@@ -49,12 +50,13 @@ public sealed class OrderChangeWriter : IChangeWriter
 
     private const string Deletes = """
         WITH s AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS s(id, status, modified_at)),
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS s(id, status, modified_at, trace_parent)),
         applied AS (
             UPDATE orders AS o
                SET is_deleted = true,
                    status = CASE WHEN o.modified_at IS NULL OR o.modified_at <= s.modified_at THEN s.status ELSE o.status END,
-                   modified_at = greatest(o.modified_at, s.modified_at)
+                   modified_at = greatest(o.modified_at, s.modified_at),
+                   trace_parent = s.trace_parent
               FROM s
              WHERE o.id = s.id
                AND (NOT o.is_deleted OR o.modified_at IS NULL OR o.modified_at < s.modified_at
@@ -76,15 +78,18 @@ public sealed class OrderChangeWriter : IChangeWriter
             creates.Select(change => change.UserId!.Value).ToArray(),
             creates.Select(change => change.Quantity!.Value).ToArray(),
             creates.Select(change => change.Total!.Value).ToArray(),
-            creates.Select(change => change.At).ToArray()));
+            creates.Select(change => change.At).ToArray(),
+            creates.Select(change => change.TraceParent).ToArray()));
         batch.BatchCommands.Add(ArrayBatchCommand.Create(Updates,
             updates.Select(change => change.OrderId).ToArray(),
             updates.Select(change => change.Status).ToArray(),
-            updates.Select(change => change.At).ToArray()));
+            updates.Select(change => change.At).ToArray(),
+            updates.Select(change => change.TraceParent).ToArray()));
         batch.BatchCommands.Add(ArrayBatchCommand.Create(Deletes,
             deletes.Select(change => change.OrderId).ToArray(),
             deletes.Select(change => change.Status).ToArray(),
-            deletes.Select(change => change.At).ToArray()));
+            deletes.Select(change => change.At).ToArray(),
+            deletes.Select(change => change.TraceParent).ToArray()));
     }
 
     public async Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

@@ -9,19 +9,22 @@ namespace CdcPipeline.Consumer.Persistence;
 /// CREATE inserts (a redelivered or older CREATE changes nothing), UPDATE sets name (an UPDATE without a name keeps
 /// the name; the original wrote '') and modified_at when not older
 /// than the row (at an equal time only when it changes something: the later event in offset order wins, a redelivered
-/// one rewrites nothing), DELETE sets the soft-delete flag (the trigger cascades to orders). Each statement returns
-/// the keys it did not apply, with whether the row exists (then the event was stale).
+/// one rewrites nothing), DELETE sets the soft-delete flag (the trigger cascades to orders). Every statement that
+/// applies to a row also sets its trace_parent to the event's. Each statement returns the keys it did not apply, with
+/// whether the row exists (then the event was stale).
 /// </summary>
 public sealed class UserChangeWriter : IChangeWriter
 {
     private const string Creates = """
         WITH s AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::timestamptz[]) AS s(id, name, dob, created_at)),
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::timestamptz[], $5::text[])
+                AS s(id, name, dob, created_at, trace_parent)),
         inserted AS (
-            INSERT INTO users AS u (id, name, dob, created_at)
-            SELECT id, name, dob, created_at FROM s
+            INSERT INTO users AS u (id, name, dob, created_at, trace_parent)
+            SELECT id, name, dob, created_at, trace_parent FROM s
             ON CONFLICT (id) DO UPDATE
-                SET name = excluded.name, dob = excluded.dob, created_at = excluded.created_at
+                SET name = excluded.name, dob = excluded.dob, created_at = excluded.created_at,
+                    trace_parent = excluded.trace_parent
                 WHERE (u.created_at IS NULL OR u.created_at < excluded.created_at)
                   AND (u.modified_at IS NULL OR u.modified_at < excluded.created_at)
             RETURNING u.id)
@@ -30,10 +33,10 @@ public sealed class UserChangeWriter : IChangeWriter
 
     private const string Updates = """
         WITH s AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS s(id, name, modified_at)),
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS s(id, name, modified_at, trace_parent)),
         applied AS (
             UPDATE users AS u
-               SET name = coalesce(s.name, u.name), modified_at = s.modified_at
+               SET name = coalesce(s.name, u.name), modified_at = s.modified_at, trace_parent = s.trace_parent
               FROM s
              WHERE u.id = s.id
                AND (u.modified_at IS NULL OR u.modified_at < s.modified_at
@@ -45,10 +48,10 @@ public sealed class UserChangeWriter : IChangeWriter
 
     private const string Deletes = """
         WITH s AS (
-            SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS s(id, modified_at)),
+            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS s(id, modified_at, trace_parent)),
         applied AS (
             UPDATE users AS u
-               SET is_deleted = true, modified_at = greatest(u.modified_at, s.modified_at)
+               SET is_deleted = true, modified_at = greatest(u.modified_at, s.modified_at), trace_parent = s.trace_parent
               FROM s
              WHERE u.id = s.id
                AND (NOT u.is_deleted OR u.modified_at IS NULL OR u.modified_at < s.modified_at)
@@ -67,14 +70,17 @@ public sealed class UserChangeWriter : IChangeWriter
             creates.Select(change => change.UserId).ToArray(),
             creates.Select(change => change.Name!).ToArray(),
             creates.Select(change => change.DateOfBirth!.Value).ToArray(),
-            creates.Select(change => change.At).ToArray()));
+            creates.Select(change => change.At).ToArray(),
+            creates.Select(change => change.TraceParent).ToArray()));
         batch.BatchCommands.Add(ArrayBatchCommand.Create(Updates,
             updates.Select(change => change.UserId).ToArray(),
             updates.Select(change => change.Name).ToArray(),
-            updates.Select(change => change.At).ToArray()));
+            updates.Select(change => change.At).ToArray(),
+            updates.Select(change => change.TraceParent).ToArray()));
         batch.BatchCommands.Add(ArrayBatchCommand.Create(Deletes,
             deletes.Select(change => change.UserId).ToArray(),
-            deletes.Select(change => change.At).ToArray()));
+            deletes.Select(change => change.At).ToArray(),
+            deletes.Select(change => change.TraceParent).ToArray()));
     }
 
     public async Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

@@ -105,11 +105,24 @@ internal sealed class PartitionBatchProcessor(
             var process = KafkaActivities.StartProcess(message, _options.GroupId);
             Activity.Current = previous;
             var value = message.Message?.Value ?? [];
-            events.Add(new InboundEvent(message, process, isUsers ? EventDecoder.DecodeUser(value) : EventDecoder.DecodeOrder(value)));
+            var decoded = isUsers ? EventDecoder.DecodeUser(value) : EventDecoder.DecodeOrder(value);
+            if (decoded.Change is { } change)
+            {
+                decoded = DecodeResult.Valid(change with { TraceParent = TraceParent(process, message) });
+            }
+
+            events.Add(new InboundEvent(message, process, decoded));
         }
 
         return events;
     }
+
+    /// <summary>
+    /// The trace the row records, for change capture to continue: the event's process span, or (tracing off) the
+    /// producer's traceparent header, or none.
+    /// </summary>
+    private static string? TraceParent(Activity? process, ConsumeResult<byte[]?, byte[]?> message) =>
+        process is { IdFormat: ActivityIdFormat.W3C } ? process.Id : KafkaTraceContext.TraceParent(message.Message?.Headers);
 
     /// <summary>
     /// The batch's write runs in one span whose parent is the first event's process span and which links the

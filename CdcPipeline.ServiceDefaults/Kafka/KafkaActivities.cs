@@ -11,10 +11,19 @@ public static class KafkaActivities
     /// Starts the consumer-side <c>process {topic}</c> span as a child of the trace context the producer
     /// wrote into the message headers, so one trace follows the event across Kafka.
     /// </summary>
-    public static Activity? StartProcess<TKey, TValue>(ConsumeResult<TKey, TValue> result, string? consumerGroup)
+    public static Activity? StartProcess<TKey, TValue>(ConsumeResult<TKey, TValue> result, string? consumerGroup) =>
+        StartProcess(result, consumerGroup, parentWithoutHeader: default);
+
+    /// <summary>
+    /// Starts <c>process {topic}</c> as a child of the trace context in the message headers or, when they carry none,
+    /// of <paramref name="parentWithoutHeader"/> (e.g. a trace context the message's value carries).
+    /// </summary>
+    public static Activity? StartProcess<TKey, TValue>(
+        ConsumeResult<TKey, TValue> result, string? consumerGroup, ActivityContext parentWithoutHeader)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var parent = KafkaTraceContext.Extract(result.Message?.Headers);
+        var fromHeaders = KafkaTraceContext.Extract(result.Message?.Headers);
+        var parent = fromHeaders == default ? parentWithoutHeader : fromHeaders;
         var activity = KafkaTelemetry.ActivitySource.StartActivity($"process {result.Topic}", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {

@@ -29,6 +29,18 @@ public static class KafkaTraceContext
         }
     }
 
+    /// <summary>The <c>traceparent</c> header as received, or null when there is none or it is not a W3C traceparent.</summary>
+    public static string? TraceParent(Headers? headers)
+    {
+        if (headers is null || !headers.TryGetLastBytes(TraceParentHeader, out var bytes))
+        {
+            return null;
+        }
+
+        var traceParent = Encoding.ASCII.GetString(bytes);
+        return ActivityContext.TryParse(traceParent, traceState: null, out _) ? traceParent : null;
+    }
+
     /// <summary>The producer's context from the headers, or <c>default</c> when there is none or it is malformed.</summary>
     public static ActivityContext Extract(Headers? headers)
     {

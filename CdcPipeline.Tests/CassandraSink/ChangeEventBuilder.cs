@@ -17,16 +17,23 @@ public enum DecimalEncoding
     Double,
 }
 
-/// <summary>Writes change events in the format of <see cref="GoldenEvents"/> for any row values (tests compare the two).</summary>
+/// <summary>
+/// Writes change events in the format of <see cref="GoldenEvents"/> for any row values (tests compare the two). With
+/// <c>traceParent</c>, every row image has a <c>trace_parent</c> column holding it, as PostgreSQL's rows do.
+/// </summary>
 internal static class ChangeEventBuilder
 {
-    public static byte[] User(char op, UserState? before, UserState? after, long lsn, long? lastCommitLsn = null, bool withSchema = true, string snapshot = "false") =>
+    private const string IsDeletedField = """{"type":"boolean","optional":false,"default":false,"field":"is_deleted"}""";
+
+    public static byte[] User(
+        char op, UserState? before, UserState? after, long lsn, long? lastCommitLsn = null, bool withSchema = true, string snapshot = "false",
+        JsonNode? traceParent = null) =>
         Envelope("users", GoldenEvents.UsersSchema, op, before is null ? null : UserRow(before), after is null ? null : UserRow(after),
-            lsn, lastCommitLsn, withSchema, snapshot);
+            lsn, lastCommitLsn, withSchema, snapshot, traceParent);
 
     public static byte[] Order(
         char op, OrderState? before, OrderState? after, long lsn, long? lastCommitLsn = null, bool withSchema = true,
-        DecimalEncoding decimals = DecimalEncoding.Base64, string snapshot = "false")
+        DecimalEncoding decimals = DecimalEncoding.Base64, string snapshot = "false", JsonNode? traceParent = null)
     {
         var schema = GoldenEvents.OrdersSchema;
         if (decimals != DecimalEncoding.Base64)
@@ -39,7 +46,7 @@ internal static class ChangeEventBuilder
         }
 
         return Envelope("orders", schema, op, before is null ? null : OrderRow(before, decimals), after is null ? null : OrderRow(after, decimals),
-            lsn, lastCommitLsn, withSchema, snapshot);
+            lsn, lastCommitLsn, withSchema, snapshot, traceParent);
     }
 
     public static string Base64Decimal(decimal value, int scale)
@@ -51,8 +58,17 @@ internal static class ChangeEventBuilder
     private static decimal Pow10(int scale) => Enumerable.Repeat(10m, scale).Aggregate(1m, (a, b) => a * b);
 
     private static byte[] Envelope(
-        string table, string schema, char op, JsonObject? before, JsonObject? after, long lsn, long? lastCommitLsn, bool withSchema, string snapshot)
+        string table, string schema, char op, JsonObject? before, JsonObject? after, long lsn, long? lastCommitLsn, bool withSchema, string snapshot,
+        JsonNode? traceParent)
     {
+        if (traceParent is not null)
+        {
+            schema = schema.Replace(
+                IsDeletedField, IsDeletedField + """,{"type":"string","optional":true,"field":"trace_parent"}""", StringComparison.Ordinal);
+            before?.Add("trace_parent", traceParent.DeepClone());
+            after?.Add("trace_parent", traceParent.DeepClone());
+        }
+
         var sequence = $"[{(lastCommitLsn is { } l ? $"\"{l}\"" : "null")},\"{lsn}\"]";
         var payload = new JsonObject
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using CdcPipeline.CassandraSink;
 using CdcPipeline.CassandraSink.Changes;
@@ -338,5 +339,87 @@ public class DebeziumDecoderTests
 
         Assert.Equal(24023128, change.Position.Lsn);
         Assert.Equal(lastCommitLsn, change.Position.LastCommitLsn);
+    }
+
+    private static readonly UserState Ada = new(UserId, "Ada", new DateOnly(1990, 5, 17),
+        new DateTimeOffset(2024, 5, 1, 10, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 5, 1, 11, 0, 0, TimeSpan.Zero), false);
+
+    private static readonly OrderState Placed = new(OrderId, "PLACED", UserId, 2, 9.5m,
+        new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 5, 1, 13, 0, 0, TimeSpan.Zero), false);
+
+    private const string Written = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    [Fact]
+    public void Trace_parent_comes_from_after_and_for_a_delete_from_before()
+    {
+        var created = Change<UserChange>(Decode(ChangeEventBuilder.User('c', null, Ada, 10, traceParent: Written)));
+        var deleted = Change<OrderChange>(Decode(ChangeEventBuilder.Order('d', Placed, null, 20, traceParent: Written)));
+
+        Assert.True(ActivityContext.TryParse(Written, null, isRemote: true, out var written));
+        Assert.Equal(written, created.TraceParent);
+        Assert.Equal(written, deleted.TraceParent);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("null")]
+    [InlineData("\"\"")]
+    [InlineData("\"00-not-a-trace-01\"")]
+    [InlineData("\"00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01\"")]
+    [InlineData("42")]
+    [InlineData("{\"traceparent\": \"x\"}")]
+    public void Absent_null_or_malformed_trace_parent_decodes_the_change_without_one(string? column)
+    {
+        var json = Encoding.UTF8.GetString(ChangeEventBuilder.User('c', null, Ada, 10, traceParent: "placeholder"));
+        json = column is null
+            ? json.Replace(",\"trace_parent\":\"placeholder\"", "", StringComparison.Ordinal)
+            : json.Replace("\"placeholder\"", column, StringComparison.Ordinal);
+
+        var change = Change<UserChange>(Decode(json));
+
+        Assert.Equal("Ada", change.After!.Name);
+        Assert.Null(change.TraceParent);
+    }
+
+    [Fact]
+    public void Event_time_of_a_create_is_the_rows_creation_time()
+    {
+        Assert.Equal(Ada.CreatedAt, Change<UserChange>(Decode(ChangeEventBuilder.User('c', null, Ada, 10))).EventTime);
+        Assert.Equal(Placed.PlacedAt, Change<OrderChange>(Decode(ChangeEventBuilder.Order('c', null, Placed, 10))).EventTime);
+        Assert.Null(Change<UserChange>(Decode(ChangeEventBuilder.User('c', null, Ada with { CreatedAt = null }, 10))).EventTime);
+    }
+
+    [Fact]
+    public void Event_time_of_an_update_is_its_modified_at_only_when_it_moved()
+    {
+        var renamed = Ada with { Name = "Ada King", ModifiedAt = Ada.ModifiedAt!.Value.AddHours(1) };
+        var cascaded = Placed with { IsDeleted = true };
+
+        Assert.Equal(renamed.ModifiedAt, Change<UserChange>(Decode(ChangeEventBuilder.User('u', Ada, renamed, 20))).EventTime);
+        Assert.Equal(Ada.ModifiedAt, Change<UserChange>(Decode(ChangeEventBuilder.User('u', Ada with { ModifiedAt = null }, Ada, 20))).EventTime);
+        Assert.Null(Change<OrderChange>(Decode(ChangeEventBuilder.Order('u', Placed, cascaded, 20))).EventTime);
+        Assert.Null(Change<UserChange>(Decode(ChangeEventBuilder.User('u', null, renamed, 20))).EventTime);
+        Assert.Null(Change<UserChange>(Decode(ChangeEventBuilder.User('u', Ada, renamed with { ModifiedAt = null }, 20))).EventTime);
+    }
+
+    [Fact]
+    public void Event_time_of_an_update_whose_before_modified_at_is_no_timestamp_is_unknown_and_the_change_decodes()
+    {
+        var renamed = Ada with { Name = "Ada King", ModifiedAt = Ada.ModifiedAt!.Value.AddHours(1) };
+        var json = Encoding.UTF8.GetString(ChangeEventBuilder.User('u', Ada, renamed, 20))
+            .Replace("\"2024-05-01T11:00:00.000000Z\"", "\"yesterday\"", StringComparison.Ordinal);
+
+        var change = Change<UserChange>(Decode(json));
+
+        Assert.Equal("Ada King", change.After!.Name);
+        Assert.Null(change.EventTime);
+    }
+
+    [Fact]
+    public void Snapshot_reads_and_deletes_have_no_event_time()
+    {
+        Assert.Null(Change<UserChange>(Decode(ChangeEventBuilder.User('r', null, Ada, 10, snapshot: "true"))).EventTime);
+        Assert.Null(Change<UserChange>(Decode(ChangeEventBuilder.User('d', Ada, null, 10))).EventTime);
+        Assert.Null(Change<OrderChange>(Decode(ChangeEventBuilder.Order('d', Placed, null, 10))).EventTime);
     }
 }

@@ -49,7 +49,7 @@ internal sealed class SinkHarness : IAsyncDisposable
         return harness;
     }
 
-    public async Task StartSinkAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public async Task StartSinkAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -76,6 +76,7 @@ internal sealed class SinkHarness : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddApplicationServices();
         builder.Logging.AddProvider(new TestOutputLoggerProvider(TestContext.Current.TestOutputHelper));
+        configureServices?.Invoke(builder.Services);
         _host = builder.Build();
         await _host.StartAsync();
     }
@@ -114,6 +115,18 @@ internal sealed class SinkHarness : IAsyncDisposable
         Assert.Equal(expected.Users, actual.Users);
         Assert.Equal(expected.Orders, actual.Orders);
         Assert.Equal(expected.OrdersByUser, actual.OrdersByUser);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> when it does not in time.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition(), $"Timed out waiting for {what}.");
     }
 
     /// <summary>The tables' rows; empty before the sink created them.</summary>

@@ -295,32 +295,6 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         AssertPinnedRows(sink, history);
     }
 
-    [Fact]
-    public async Task Batch_span_links_to_the_trace_of_each_change_event()
-    {
-        var traceId = ActivityTraceId.CreateRandom();
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "CdcPipeline.CassandraSink",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
-        var user = new UserState(Guid.NewGuid(), "Barbara", new DateOnly(1939, 11, 3), null, null, false);
-        await using var sink = await SinkHarness.CreateAsync(kafka);
-        await sink.StartSinkAsync();
-
-        await kafka.ProduceRawAsync(sink.UsersTopic, Encoding.UTF8.GetBytes(user.Id.ToString()), ChangeEventBuilder.User('c', null, user, 900),
-            [new("traceparent", Encoding.ASCII.GetBytes($"00-{traceId}-{ActivitySpanId.CreateRandom()}-01"))]);
-
-        await sink.AssertEventuallyAsync(CassandraState.Expected([user], []));
-        await WaitUntilAsync(() => spans.Any(span => span.Links.Any(link => link.Context.TraceId == traceId)));
-        var batch = spans.First(span => span.Links.Any(link => link.Context.TraceId == traceId));
-        Assert.Equal("apply changes", batch.DisplayName);
-        Assert.Equal(ActivityKind.Consumer, batch.Kind);
-    }
-
     /// <summary>
     /// The rows the history pins down: the straddling transaction's update wins over the snapshot read (it would lose
     /// if snapshot reads were not stamped below every streamed change), and the order moved A → B → A is listed under A only.
