@@ -4,7 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CdcPipeline.AppHost;
 using CdcPipeline.AppHost.Debezium;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using Npgsql;
 
 namespace CdcPipeline.Tests.AppHost;

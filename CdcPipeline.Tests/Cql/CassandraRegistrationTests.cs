@@ -1,4 +1,4 @@
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.Tests.Infrastructure.Cassandra;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

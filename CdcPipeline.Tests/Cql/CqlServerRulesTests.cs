@@ -1,4 +1,4 @@
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 
 namespace CdcPipeline.Tests.Cql;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.Tests.Infrastructure.Cassandra;
 
 namespace CdcPipeline.Tests.Cql;

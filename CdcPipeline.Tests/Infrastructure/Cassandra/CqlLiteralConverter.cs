@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Numerics;
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.CassandraSink.Cql.Codecs;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 
 namespace CdcPipeline.Tests.Infrastructure.Cassandra;
 

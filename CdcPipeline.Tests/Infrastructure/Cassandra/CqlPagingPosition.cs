@@ -1,4 +1,4 @@
-using CdcPipeline.CassandraSink.Cql.Protocol;
+using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
 namespace CdcPipeline.Tests.Infrastructure.Cassandra;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.CassandraSink.Cql.Protocol;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
 namespace CdcPipeline.Tests.Infrastructure.Cassandra;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.CassandraSink.Cql.Codecs;
-using CdcPipeline.CassandraSink.Cql.Protocol;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
+using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
 namespace CdcPipeline.Tests.Infrastructure.Cassandra;
 

@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.CassandraSink.Cql.Codecs;
-using CdcPipeline.CassandraSink.Cql.Protocol;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
+using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
 namespace CdcPipeline.Tests.Infrastructure.Cassandra;
 
