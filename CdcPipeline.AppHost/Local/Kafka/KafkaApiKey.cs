@@ -1,4 +1,4 @@
-namespace CdcPipeline.Tests.Infrastructure.Kafka;
+namespace CdcPipeline.AppHost.Local.Kafka;
 
 /// <summary>Kafka protocol request types, for injecting errors into the mock cluster.</summary>
 public enum KafkaApiKey : short

@@ -2,11 +2,12 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
 
-namespace CdcPipeline.Tests.Infrastructure.Kafka;
+namespace CdcPipeline.AppHost.Local.Kafka;
 
 /// <summary>
-/// librdkafka's mock Kafka cluster, hosted in the test process: real brokers speaking the Kafka protocol on
-/// 127.0.0.1 random ports, reachable by any client (also from other processes), with fault injection.
+/// librdkafka's mock Kafka cluster, hosted in this process (the AppHost's local profile, the tests): real brokers
+/// speaking the Kafka protocol on 127.0.0.1 random ports, reachable by any client (also from other processes), with
+/// fault injection. In memory only: everything is gone when it is disposed.
 /// Topic administration through the protocol is not supported by it: create topics with <see cref="CreateTopic"/>.
 /// </summary>
 public sealed class MockKafkaCluster : IDisposable
@@ -44,7 +45,7 @@ public sealed class MockKafkaCluster : IDisposable
             ?? throw new InvalidOperationException("The mock cluster reported no bootstrap servers.");
         // Metadata names broker 1 as controller so DescribeCluster and admin clients find one.
         LibRdKafka.rd_kafka_mock_set_controller_id(cluster, 1);
-        // The mock's default 3 s delay before the first group assignment only slows tests down.
+        // The mock's default 3 s delay before the first group assignment only slows every consumer's start down.
         LibRdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
     }
 

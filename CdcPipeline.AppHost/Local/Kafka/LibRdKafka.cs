@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace CdcPipeline.Tests.Infrastructure.Kafka;
+namespace CdcPipeline.AppHost.Local.Kafka;
 
 /// <summary>
-/// P/Invoke into the librdkafka that Confluent.Kafka has already loaded into this process. The package's
-/// default <c>librdkafka.so</c> needs <c>libsasl2.so.3</c>, absent on Debian, so Confluent.Kafka may have
-/// fallen back to another build: the import resolver points at whichever file is mapped in the process.
+/// P/Invoke into the librdkafka that Confluent.Kafka has already loaded into this process. On Linux the package's
+/// default <c>librdkafka.so</c> needs <c>libsasl2.so.3</c>, absent on Debian, so Confluent.Kafka may have fallen
+/// back to another build: the import resolver points at whichever file is mapped in the process. Elsewhere the
+/// runtime's own probing of the package's native assets finds the one library the package ships for the platform.
 /// </summary>
 internal static class LibRdKafka
 {
@@ -15,35 +16,31 @@ internal static class LibRdKafka
     public const int ProducerType = 0;
 
     private static readonly Lock Gate = new();
-    private static bool resolverInstalled;
+    private static bool loaded;
 
     /// <summary>Loads librdkafka through Confluent.Kafka and routes this assembly's imports to it.</summary>
     public static void EnsureLoaded()
     {
         lock (Gate)
         {
-            if (resolverInstalled)
+            if (loaded)
             {
                 return;
             }
 
-            if (!OperatingSystem.IsLinux())
+            Confluent.Kafka.Library.Load();
+            if (OperatingSystem.IsLinux())
             {
-                throw new PlatformNotSupportedException(
-                    "The in-process librdkafka mock cluster is found through /proc/self/maps, which only Linux has. " +
-                    $"Run these tests on Linux, or set {KafkaFixture.BootstrapEnvironmentVariable} to a real cluster " +
-                    "(tests that inject faults into their own mock cluster still need Linux).");
+                var path = FindMappedLibrary()
+                    ?? throw new InvalidOperationException(
+                        "Confluent.Kafka.Library.Load() succeeded but no librdkafka is mapped in /proc/self/maps.");
+                var handle = NativeLibrary.Load(path);
+                NativeLibrary.SetDllImportResolver(
+                    typeof(LibRdKafka).Assembly,
+                    (name, _, _) => name == Library ? handle : IntPtr.Zero);
             }
 
-            Confluent.Kafka.Library.Load();
-            var path = FindMappedLibrary()
-                ?? throw new InvalidOperationException(
-                    "Confluent.Kafka.Library.Load() succeeded but no librdkafka is mapped in /proc/self/maps.");
-            var handle = NativeLibrary.Load(path);
-            NativeLibrary.SetDllImportResolver(
-                typeof(LibRdKafka).Assembly,
-                (name, _, _) => name == Library ? handle : IntPtr.Zero);
-            resolverInstalled = true;
+            loaded = true;
         }
     }
 
