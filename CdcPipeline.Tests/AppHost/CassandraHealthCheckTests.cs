@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CdcPipeline.AppHost.Cassandra;
-using CdcPipeline.Tests.Infrastructure.Cassandra;
+using CdcPipeline.AppHost.Local.Cassandra;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CdcPipeline.Tests.AppHost;
@@ -13,7 +13,7 @@ public sealed class CassandraHealthCheckTests
     [Fact]
     public async Task Node_answering_CQL_is_healthy_and_names_its_release()
     {
-        await using var server = CqlTestServer.Start();
+        await using var server = InMemoryCqlServer.Start();
 
         var result = await CheckAsync(server.ConnectionString);
 
@@ -25,7 +25,7 @@ public sealed class CassandraHealthCheckTests
     [Fact]
     public async Task Node_refusing_the_credentials_is_unhealthy_and_says_why()
     {
-        await using var server = CqlTestServer.Start("cassandra", "right");
+        await using var server = InMemoryCqlServer.Start("cassandra", "right");
 
         var result = await CheckAsync($"Contact Points=127.0.0.1;Port={server.Port};Username=cassandra;Password=wrong");
 
@@ -36,7 +36,7 @@ public sealed class CassandraHealthCheckTests
     [Fact]
     public async Task Node_that_accepts_but_never_answers_is_unhealthy_within_the_timeout()
     {
-        await using var server = CqlTestServer.Start();
+        await using var server = InMemoryCqlServer.Start();
         server.StallConnections();
 
         var result = await new CassandraHealthCheck(_ => ValueTask.FromResult<string?>(server.ConnectionString), TimeSpan.FromSeconds(1))

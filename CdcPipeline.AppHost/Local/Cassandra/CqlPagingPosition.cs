@@ -1,9 +1,9 @@
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>
-/// The paging state of the test server: the primary key of the last row returned, as Cassandra's paging state
+/// The paging state of the in-memory CQL server: the primary key of the last row returned, as Cassandra's paging state
 /// carries the last partition key and clustering. The next page starts strictly after that key, so rows written or
 /// deleted between pages neither repeat nor skip rows.
 /// </summary>

@@ -7,14 +7,14 @@ using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>
 /// An in-memory server speaking the Cassandra native protocol v4 on 127.0.0.1 (a free port), implementing the CQL
 /// the pipeline uses with Cassandra's rules: upserts, tombstones, last write wins per cell by write timestamp,
 /// clustering order, paging, prepared statements and batches. Fault hooks let tests break it on purpose.
 /// </summary>
-public sealed class CqlTestServer : IAsyncDisposable
+public sealed class InMemoryCqlServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<CqlServerConnection, byte> _connections = new();
     private readonly ConcurrentDictionary<string, CqlPreparedEntry> _prepared = new(StringComparer.Ordinal);
@@ -32,7 +32,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     private long _responseDelayTicks;
     private TaskCompletionSource _resumed = CompletedGate();
 
-    private CqlTestServer(string? username, string? password)
+    private InMemoryCqlServer(string? username, string? password)
     {
         Username = username;
         Password = password;
@@ -57,9 +57,9 @@ public sealed class CqlTestServer : IAsyncDisposable
 
     internal CqlStatementExecutor Executor { get; }
 
-    public static CqlTestServer Start(string? username = null, string? password = null)
+    public static InMemoryCqlServer Start(string? username = null, string? password = null)
     {
-        var server = new CqlTestServer(username, password);
+        var server = new InMemoryCqlServer(username, password);
         server.Listen(0);
         return server;
     }
@@ -161,7 +161,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     {
         lock (_store.Sync)
         {
-            var data = _store.FindTable(keyspace, table) ?? throw new InvalidOperationException($"The CQL test server has no table {keyspace}.{table}.");
+            var data = _store.FindTable(keyspace, table) ?? throw new InvalidOperationException($"The in-memory CQL server has no table {keyspace}.{table}.");
             return [.. data.Read(null).Select(row => (IReadOnlyDictionary<string, object?>)data.Schema.Columns
                 .Select((column, i) => (column.Name, Value: CqlCodec.Deserialize(column.Type, row.Values[i])))
                 .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal))];
@@ -199,7 +199,7 @@ public sealed class CqlTestServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _crashRequests, 0) == 1)
         {
-            throw new InvalidOperationException("injected failure inside the CQL test server");
+            throw new InvalidOperationException("injected failure inside the in-memory CQL server");
         }
     }
 

@@ -1,9 +1,9 @@
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
-/// <summary>An error the test server answers with an ERROR message, as Cassandra would (code, message, extra fields).</summary>
+/// <summary>An error the in-memory CQL server answers with an ERROR message, as Cassandra would (code, message, extra fields).</summary>
 internal sealed class CqlServerException(CqlErrorCode code, string message, Action<CqlWriter>? writeExtra = null) : Exception(message)
 {
     public CqlErrorCode Code { get; } = code;

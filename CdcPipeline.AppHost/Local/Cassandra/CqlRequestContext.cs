@@ -1,6 +1,6 @@
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>What a request brings besides its statement: the connection's keyspace and the query parameters.</summary>
 internal sealed record CqlRequestContext(

@@ -3,17 +3,17 @@ using System.Text;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>
-/// One client connection of the test server: the STARTUP / authentication handshake in order, then requests
+/// One client connection of the in-memory CQL server: the STARTUP / authentication handshake in order, then requests
 /// handled concurrently and answered on their stream ids, as a Cassandra node does.
 /// </summary>
 internal sealed class CqlServerConnection : IAsyncDisposable
 {
     public const string Authenticator = "org.apache.cassandra.auth.PasswordAuthenticator";
 
-    private readonly CqlTestServer _server;
+    private readonly InMemoryCqlServer _server;
     private readonly TcpClient _client;
     private readonly NetworkStream _stream;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -24,7 +24,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
     private bool _ready;
     private volatile string? _keyspace;
 
-    public CqlServerConnection(CqlTestServer server, TcpClient client)
+    public CqlServerConnection(InMemoryCqlServer server, TcpClient client)
     {
         _server = server;
         _client = client;
@@ -288,7 +288,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         var flags = reader.ReadByte();
         if ((flags & CqlQueryParameters.NamesForValuesFlag) != 0)
         {
-            throw CqlServerException.Protocol("Named values in BATCH are not supported by the CQL test server");
+            throw CqlServerException.Protocol("Named values in BATCH are not supported by the in-memory CQL server");
         }
 
         if ((flags & CqlQueryParameters.SerialConsistencyFlag) != 0)
@@ -308,7 +308,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         var flags = reader.ReadByte();
         if ((flags & CqlQueryParameters.NamesForValuesFlag) != 0)
         {
-            throw CqlServerException.Protocol("Named values are not supported by the CQL test server");
+            throw CqlServerException.Protocol("Named values are not supported by the in-memory CQL server");
         }
 
         var values = new List<CqlValue>();

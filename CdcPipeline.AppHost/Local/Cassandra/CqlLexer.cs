@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>Splits CQL text into tokens: identifiers, 'strings', "quoted names", numbers, uuids, 0x blobs, ? markers, symbols.</summary>
 internal static partial class CqlLexer

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>Orders serialized values as Cassandra's types do (numbers by value, text and blobs by unsigned bytes, timeuuids by time).</summary>
 internal static class CqlValueComparer

@@ -3,7 +3,7 @@ using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>Applies parsed statements to the store with Cassandra's rules and encodes their RESULT bodies.</summary>
 internal sealed class CqlStatementExecutor(CqlStore store)
@@ -414,7 +414,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
         {
             throw CqlServerException.Invalid(requireClustering
                 ? $"Some clustering keys are missing: {string.Join(", ", missingClustering)}"
-                : "Range deletions on a clustering prefix are not supported by the CQL test server");
+                : "Range deletions on a clustering prefix are not supported by the in-memory CQL server");
         }
 
         return (partitionKey, null);

@@ -1,4 +1,4 @@
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>A cell: a value, or a tombstone (null value), with its write timestamp in microseconds.</summary>
 internal sealed record CqlCell(byte[]? Value, long Timestamp)

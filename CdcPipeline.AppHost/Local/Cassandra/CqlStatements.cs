@@ -1,6 +1,6 @@
 using CdcPipeline.ServiceDefaults.Cassandra;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>A value in a statement: a literal or a <c>?</c> marker (numbered in textual order).</summary>
 internal abstract record CqlTerm;

@@ -2,9 +2,9 @@ using System.Net;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
-/// <summary>Keyspaces and tables of the test server; callers hold <see cref="Sync"/> while reading or writing.</summary>
+/// <summary>Keyspaces and tables of the in-memory CQL server; callers hold <see cref="Sync"/> while reading or writing.</summary>
 internal sealed class CqlStore
 {
     public const string ReleaseVersion = "4.1.5";
@@ -111,7 +111,7 @@ internal sealed class CqlStore
             new Dictionary<string, byte[]?>
             {
                 ["broadcast_address"] = address.GetAddressBytes(),
-                ["cluster_name"] = Text("CdcPipeline test cluster"),
+                ["cluster_name"] = Text("CdcPipeline in-memory cluster"),
                 ["cql_version"] = Text("3.4.6"),
                 ["data_center"] = Text("datacenter1"),
                 ["host_id"] = Uuid(Guid.NewGuid()),

@@ -1,4 +1,4 @@
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 internal enum CqlTokenKind
 {

@@ -4,7 +4,7 @@ using System.Numerics;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>Turns a CQL literal into the serialized value of a column type, with Cassandra's error wording when it does not fit.</summary>
 internal static class CqlLiteralConverter

@@ -1,6 +1,6 @@
 using CdcPipeline.ServiceDefaults.Cassandra;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
 internal enum CqlColumnKind
 {

@@ -1,8 +1,8 @@
 using CdcPipeline.ServiceDefaults.Cassandra;
 
-namespace CdcPipeline.Tests.Infrastructure.Cassandra;
+namespace CdcPipeline.AppHost.Local.Cassandra;
 
-/// <summary>Recursive-descent parser of the CQL subset the test server implements; other input is a Syntax error.</summary>
+/// <summary>Recursive-descent parser of the CQL subset the in-memory CQL server implements; other input is a Syntax error.</summary>
 internal sealed class CqlParser
 {
     private readonly List<CqlToken> _tokens;
@@ -199,7 +199,7 @@ internal sealed class CqlParser
 
         if (AcceptKeywords("if", "not", "exists"))
         {
-            throw CqlServerException.Invalid("Conditional updates (IF NOT EXISTS) are not supported by the CQL test server");
+            throw CqlServerException.Invalid("Conditional updates (IF NOT EXISTS) are not supported by the in-memory CQL server");
         }
 
         var timestamp = ParseUsing();
@@ -358,7 +358,7 @@ internal sealed class CqlParser
     {
         if (Current.IsKeyword("if"))
         {
-            throw CqlServerException.Invalid("Conditional updates (IF ...) are not supported by the CQL test server");
+            throw CqlServerException.Invalid("Conditional updates (IF ...) are not supported by the in-memory CQL server");
         }
     }
 
@@ -378,7 +378,7 @@ internal sealed class CqlParser
             }
             else if (AcceptKeyword("ttl"))
             {
-                throw CqlServerException.Invalid("USING TTL is not supported by the CQL test server");
+                throw CqlServerException.Invalid("USING TTL is not supported by the in-memory CQL server");
             }
             else
             {
@@ -417,7 +417,7 @@ internal sealed class CqlParser
         var name = ExpectName();
         if (name is "list" or "set" or "map" or "frozen" or "tuple")
         {
-            throw CqlServerException.Invalid($"Column type {name}<...> is not supported by the CQL test server");
+            throw CqlServerException.Invalid($"Column type {name}<...> is not supported by the in-memory CQL server");
         }
 
         return CqlType.FromName(name) ?? throw CqlServerException.Syntax($"line {Current.Line}:{Current.Column} Unknown type {name}");
