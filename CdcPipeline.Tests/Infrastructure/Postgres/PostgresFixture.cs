@@ -1,4 +1,6 @@
 using CdcPipeline.AppHost.Local.Postgres;
+using CdcPipeline.AppHost.Profiles;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 [assembly: AssemblyFixture(typeof(CdcPipeline.Tests.Infrastructure.Postgres.PostgresFixture))]
@@ -41,7 +43,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             return;
         }
 
-        if (await DockerProbe.IsAvailableAsync())
+        if (ContainerEngine.Probe(new ConfigurationBuilder().AddEnvironmentVariables().Build(), ContainerEngine.DefaultTimeout).Answers)
         {
             _server = await ContainerPostgresServer.StartAsync();
             return;
