@@ -21,7 +21,7 @@ public sealed class WholeAppHostTests
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var engine = ContainerEngine.Probe(new ConfigurationBuilder().AddEnvironmentVariables().Build(), ContainerEngine.DefaultTimeout);
-        Assert.SkipUnless(engine.Answers, $"No container engine: {engine.Description}.");
+        Assert.SkipUnless(engine.Answers, $"No container engine: {engine.Description}");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_startTimeout);
@@ -33,6 +33,7 @@ public sealed class WholeAppHostTests
             [
                 $"Parameters:postgres-password={Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}",
                 $"{PersistentData.EphemeralVolumesSetting}=true",
+                $"{PipelineSettings.ProfileSetting}=containers",
             ],
             timeout.Token);
         await using var app = await builder.BuildAsync(timeout.Token);
