@@ -81,9 +81,19 @@ public static partial class InfrastructureBuilderExtensions
 
     private static PipelineInfrastructure AddLocal(this IDistributedApplicationBuilder builder, PipelineSettings settings)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PipelineConfigurationException(
+                $"Profile local runs PostgreSQL under /bin/sh and needs Linux or macOS: on Windows start a container engine, or set {PipelineSettings.ProfileSetting}=containers.");
+        }
+
         var installation = PostgresInstallation.Find() ?? throw new PipelineConfigurationException(
             $"Profile local needs PostgreSQL on this machine. {PostgresInstallation.NotFoundMessage}");
         var capture = CaptureSettings.FromConnector(builder.LoadConnector());
+
+        // ApplicationStopped then comes after DCP has stopped every process: the services no longer use the
+        // in-process stand-ins when they stop, and PostgreSQL no longer uses its directory when it is removed.
+        builder.Configuration["DcpPublisher:WaitForResourceCleanup"] ??= "true";
 
         var kafka = builder.AddInMemoryKafka("kafka", BrokerCount, new PipelineTopics(capture).All, settings);
         var postgres = builder.AddLocalPostgres("postgres", builder.AddPostgresPassword(), installation, settings);

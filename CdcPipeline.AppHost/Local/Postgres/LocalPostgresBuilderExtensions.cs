@@ -40,8 +40,6 @@ public static partial class LocalPostgresBuilderExtensions
             failureStatus: default,
             tags: default));
 
-        // The AppHost waits for DCP to have stopped the server before ApplicationStopped, so the directory is unused then.
-        builder.Configuration["DcpPublisher:WaitForResourceCleanup"] ??= "true";
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) => PrepareRunAsync(server, @event));
 
         return builder.AddResource(server)

@@ -12,7 +12,7 @@ public static class PostgresServiceUser
     /// <summary>The operating-system user the server runs as when this process is root, and the database superuser.</summary>
     public const string SuperUser = "postgres";
 
-    public static bool IsRoot => OperatingSystem.IsWindows() ? false : Environment.UserName == "root";
+    public static bool IsRoot => !OperatingSystem.IsWindows() && Environment.UserName == "root";
 
     /// <summary><paramref name="fileName"/> with <paramref name="arguments"/>, wrapped in <c>setpriv</c> when this process is root.</summary>
     public static (string FileName, IReadOnlyList<string> Arguments) Command(string fileName, IEnumerable<string> arguments) =>
