@@ -1,37 +1,23 @@
-using CdcPipeline.AppHost.Cassandra;
-using CdcPipeline.AppHost.Debezium;
 using CdcPipeline.AppHost.Kafka;
-using CdcPipeline.AppHost.KafkaUi;
-using CdcPipeline.AppHost.Postgres;
+using CdcPipeline.AppHost.Profiles;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Infrastructure
-var kafka = builder.AddKafkaCluster("kafka", brokerCount: 3);
+// Infrastructure: Kafka, PostgreSQL (cdcdb), Cassandra and the change capture, in containers, or without a container
+// engine as stand-ins on this machine (CdcPipeline:Profile, CdcPipeline:Capture; see Profiles/).
+if (!builder.TryAddInfrastructure(out var infrastructure, out var error))
+{
+    Console.Error.WriteLine(error);
+    return 1;
+}
 
-// Generated on first run and kept in the AppHost's user secrets: F5 works with no setup, and no
-// password is ever in the repository. Set Parameters:postgres-password to choose one.
-var postgresPassword = builder.AddParameter(
-    "postgres-password",
-    new GenerateParameterDefault { MinLength = 24, Special = false },
-    secret: true,
-    persist: true);
-var postgres = builder.AddCdcPostgres("postgres", postgresPassword);
-var cdcDb = postgres.AddDatabase("cdcdb", databaseName: "cdc_db")
-    .WithSchemaScripts(Path.Combine("..", "sql", "postgres"));
-
-var cdcConnector = ConnectorDefinition.Load(Path.Combine(builder.AppHostDirectory, "Debezium", "cdc-connector.json"));
-var debezium = builder.AddDebeziumConnect("debezium", kafka, cdcDb)
-    .WithConnector(cdcConnector);
-
-var cassandra = builder.AddCassandra("cassandra");
-
-builder.AddKafkaUi("kafka-ui", kafka, debezium);
+var (kafka, cdcDb, cassandra) = (infrastructure.Kafka, infrastructure.CdcDb, infrastructure.Cassandra);
 
 // Services
 builder.AddProject<Projects.CdcPipeline_Producer>("producer")
     .WithReference(kafka).WaitFor(kafka)
     .WithEnvironment("Producer__Mode", "continuous")
+    .WithEventTopicPartitions()
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.CdcPipeline_Consumer>("consumer")
@@ -42,7 +28,8 @@ builder.AddProject<Projects.CdcPipeline_Consumer>("consumer")
 builder.AddProject<Projects.CdcPipeline_CassandraSink>("cassandra-sink")
     .WithReference(kafka).WaitFor(kafka)
     .WithReference(cassandra).WaitFor(cassandra)
-    .WithEnvironment("CassandraSink__TopicPrefix", cdcConnector.TopicPrefix)
+    .WithEnvironment("CassandraSink__TopicPrefix", infrastructure.Capture.TopicPrefix)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
+return 0;

@@ -1,4 +1,4 @@
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.CassandraSink.Decoding;
 
 namespace CdcPipeline.CassandraSink;

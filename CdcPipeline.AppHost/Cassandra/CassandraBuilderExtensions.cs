@@ -19,7 +19,7 @@ public static class CassandraBuilderExtensions
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheckKey,
             _ => new CassandraHealthCheck(
-                () => cassandra.PrimaryEndpoint.IsAllocated ? (cassandra.PrimaryEndpoint.Host, cassandra.PrimaryEndpoint.Port) : null,
+                ct => cassandra.PrimaryEndpoint.IsAllocated ? cassandra.ConnectionStringExpression.GetValueAsync(ct) : ValueTask.FromResult<string?>(null),
                 TimeSpan.FromSeconds(5)),
             failureStatus: default,
             tags: default));

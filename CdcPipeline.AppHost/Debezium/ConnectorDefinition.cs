@@ -11,9 +11,12 @@ public sealed record ConnectorDefinition(string Name, IReadOnlyDictionary<string
     public const string TopicPrefixKey = "topic.prefix";
 
     /// <summary>The prefix of every change topic (<c>{prefix}.public.users</c>).</summary>
-    public string TopicPrefix => Config.TryGetValue(TopicPrefixKey, out var prefix)
-        ? prefix
-        : throw new InvalidOperationException($"Connector '{Name}' has no '{TopicPrefixKey}' setting.");
+    public string TopicPrefix => Setting(TopicPrefixKey);
+
+    /// <summary>The value of <paramref name="key"/>; a connector without it is a mistake in the file, named.</summary>
+    public string Setting(string key) => Config.TryGetValue(key, out var value)
+        ? value
+        : throw new InvalidOperationException($"Connector '{Name}' has no '{key}' setting.");
 
     public static ConnectorDefinition Load(string path)
     {

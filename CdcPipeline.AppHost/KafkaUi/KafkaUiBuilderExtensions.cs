@@ -10,17 +10,16 @@ public static class KafkaUiBuilderExtensions
 
     /// <summary>
     /// Adds Kafka UI showing <paramref name="kafka"/> as one cluster (all of its brokers) with the Kafka Connect
-    /// cluster <paramref name="connect"/>.
+    /// cluster <paramref name="connect"/>, when there is one (the built-in capture needs none).
     /// </summary>
     public static IResourceBuilder<ContainerResource> AddKafkaUi(
         this IDistributedApplicationBuilder builder,
         [ResourceName] string name,
         IResourceBuilder<KafkaClusterResource> kafka,
-        IResourceBuilder<DebeziumConnectResource> connect)
+        IResourceBuilder<DebeziumConnectResource>? connect)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(kafka);
-        ArgumentNullException.ThrowIfNull(connect);
 
         return builder.AddContainer(name, ContainerImageTags.KafkaUiImage, ContainerImageTags.KafkaUiTag)
             .WithImageRegistry(ContainerImageTags.DockerHubRegistry)
@@ -30,8 +29,11 @@ public static class KafkaUiBuilderExtensions
                 var env = context.EnvironmentVariables;
                 env["KAFKA_CLUSTERS_0_NAME"] = kafka.Resource.Name;
                 env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"] = kafka.Resource.InternalBootstrapServers;
-                env["KAFKA_CLUSTERS_0_KAFKACONNECT_0_NAME"] = connect.Resource.Name;
-                env["KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS"] = connect.Resource.InternalUrl;
+                if (connect is not null)
+                {
+                    env["KAFKA_CLUSTERS_0_KAFKACONNECT_0_NAME"] = connect.Resource.Name;
+                    env["KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS"] = connect.Resource.InternalUrl;
+                }
             })
             .WithHttpHealthCheck("/actuator/health", endpointName: "http")
             .WaitFor(kafka);

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 
 namespace CdcPipeline.CassandraSink.Writing;
 

@@ -1,4 +1,4 @@
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.CassandraSink.Writing;

@@ -1,14 +1,16 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using CdcPipeline.AppHost.Profiles;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CdcPipeline.Tests.AppHost;
 
 /// <summary>
 /// The AppHost's application model, built the way <c>dotnet run</c> builds it but without starting anything
-/// (no Docker needed). Values are read as the manifest publisher reads them, so references stay visible as
-/// <c>{resource.bindings...}</c> / <c>{parameter.value}</c> expressions.
+/// (no Docker needed), in the profile a test names rather than the one this machine would get. Values are read as the
+/// manifest publisher reads them, so references stay visible as <c>{resource.bindings...}</c> / <c>{parameter.value}</c>
+/// expressions.
 /// </summary>
 internal sealed class AppHostModel : IAsyncDisposable
 {
@@ -22,8 +24,16 @@ internal sealed class AppHostModel : IAsyncDisposable
 
     public Aspire.Hosting.Eventing.IDistributedApplicationEventing Eventing => _builder.Eventing;
 
-    /// <param name="args">AppHost command-line arguments, e.g. <c>Section:Key=value</c> configuration.</param>
-    public static async Task<AppHostModel> CreateAsync(params string[] args) =>
+    /// <summary>The containers profile.</summary>
+    /// <param name="args">Further AppHost command-line arguments, e.g. <c>Section:Key=value</c> configuration.</param>
+    public static Task<AppHostModel> CreateAsync(params string[] args) =>
+        CreateWithAsync([$"{PipelineSettings.ProfileSetting}=containers", .. args]);
+
+    /// <summary>The local profile: no container engine needed.</summary>
+    public static Task<AppHostModel> CreateLocalAsync(params string[] args) =>
+        CreateWithAsync([$"{PipelineSettings.ProfileSetting}=local", .. args]);
+
+    private static async Task<AppHostModel> CreateWithAsync(string[] args) =>
         new(await DistributedApplicationTestingBuilder.CreateAsync<Projects.CdcPipeline_AppHost>(
             args,
             TestContext.Current.CancellationToken));

@@ -4,7 +4,9 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CdcPipeline.AppHost;
 using CdcPipeline.AppHost.Debezium;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.AppHost.Profiles;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace CdcPipeline.Tests.AppHost;
@@ -18,8 +20,8 @@ public sealed class WholeAppHostTests
     public async Task Every_resource_becomes_healthy_and_events_reach_PostgreSQL_and_Cassandra()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var whyNot = await DockerEngine.WhyUnavailableAsync(cancellationToken);
-        Assert.SkipWhen(whyNot is not null, whyNot ?? string.Empty);
+        var engine = ContainerEngine.Probe(new ConfigurationBuilder().AddEnvironmentVariables().Build(), ContainerEngine.DefaultTimeout);
+        Assert.SkipUnless(engine.Answers, $"No container engine: {engine.Description}");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_startTimeout);
@@ -31,6 +33,7 @@ public sealed class WholeAppHostTests
             [
                 $"Parameters:postgres-password={Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}",
                 $"{PersistentData.EphemeralVolumesSetting}=true",
+                $"{PipelineSettings.ProfileSetting}=containers",
             ],
             timeout.Token);
         await using var app = await builder.BuildAsync(timeout.Token);

@@ -1,4 +1,4 @@
-using CdcPipeline.Tests.Infrastructure.Cassandra;
+using CdcPipeline.AppHost.Local.Cassandra;
 
 namespace CdcPipeline.Tests.CassandraSink;
 
@@ -25,7 +25,7 @@ internal sealed record CassandraState(IReadOnlyList<UserState> Users, IReadOnlyL
                 .ToList());
     }
 
-    public static CassandraState Read(CqlTestServer server, string keyspace)
+    public static CassandraState Read(InMemoryCqlServer server, string keyspace)
     {
         var users = server.Rows(keyspace, "users").Select(r => new UserState(
             (Guid)r["id"]!, (string)r["name"]!, (DateOnly)r["dob"]!, (DateTimeOffset?)r["created_at"], (DateTimeOffset?)r["modified_at"], (bool)r["is_deleted"]!));

@@ -1,5 +1,5 @@
 using System.Net;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.Tests.Infrastructure.Kafka;

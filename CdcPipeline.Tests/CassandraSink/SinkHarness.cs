@@ -1,5 +1,5 @@
+using CdcPipeline.AppHost.Local.Cassandra;
 using CdcPipeline.CassandraSink;
-using CdcPipeline.Tests.Infrastructure.Cassandra;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,14 +20,14 @@ internal sealed class SinkHarness : IAsyncDisposable
     private readonly KafkaFixture _kafka;
     private IHost? _host;
 
-    private SinkHarness(KafkaFixture kafka, CqlTestServer cassandra, string prefix)
+    private SinkHarness(KafkaFixture kafka, InMemoryCqlServer cassandra, string prefix)
     {
         _kafka = kafka;
         Cassandra = cassandra;
         Prefix = prefix;
     }
 
-    public CqlTestServer Cassandra { get; }
+    public InMemoryCqlServer Cassandra { get; }
 
     public string Prefix { get; }
 
@@ -39,7 +39,7 @@ internal sealed class SinkHarness : IAsyncDisposable
 
     public static async Task<SinkHarness> CreateAsync(KafkaFixture kafka, bool createTopics = true)
     {
-        var harness = new SinkHarness(kafka, CqlTestServer.Start(), KafkaFixture.UniqueTopic("sink"));
+        var harness = new SinkHarness(kafka, InMemoryCqlServer.Start(), KafkaFixture.UniqueTopic("sink"));
         if (createTopics)
         {
             await kafka.CreateTopicAsync(harness.UsersTopic, partitions: 3);

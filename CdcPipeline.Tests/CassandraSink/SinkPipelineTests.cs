@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using CdcPipeline.CassandraSink.Consuming;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using Microsoft.Extensions.DependencyInjection;

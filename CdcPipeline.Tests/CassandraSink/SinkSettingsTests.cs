@@ -1,5 +1,5 @@
 using CdcPipeline.CassandraSink;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.CassandraSink.Writing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

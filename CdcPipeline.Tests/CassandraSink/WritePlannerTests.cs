@@ -1,5 +1,5 @@
 using CdcPipeline.CassandraSink.Changes;
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.CassandraSink.Writing;
 
 namespace CdcPipeline.Tests.CassandraSink;

@@ -1,5 +1,5 @@
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.Tests.Infrastructure.Cassandra;
+using CdcPipeline.AppHost.Local.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -15,7 +15,7 @@ public class CassandraRegistrationTests
     [Fact]
     public async Task Session_is_registered_from_the_connection_string_and_reports_healthy()
     {
-        await using var server = CqlTestServer.Start("cdc", "s3cret");
+        await using var server = InMemoryCqlServer.Start("cdc", "s3cret");
         using var host = BuildHost(new() { ["ConnectionStrings:cassandra"] = server.ConnectionString });
 
         var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);

@@ -1,6 +1,6 @@
 using System.Numerics;
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.CassandraSink.Cql.Codecs;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 
 namespace CdcPipeline.Tests.Cql;
 

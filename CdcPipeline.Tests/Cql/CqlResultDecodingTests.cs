@@ -1,5 +1,5 @@
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.CassandraSink.Cql.Protocol;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
 namespace CdcPipeline.Tests.Cql;
 

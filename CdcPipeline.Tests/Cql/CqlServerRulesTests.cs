@@ -1,4 +1,4 @@
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.ServiceDefaults.Cassandra;
 
 namespace CdcPipeline.Tests.Cql;
 
@@ -162,7 +162,7 @@ public class CqlServerRulesTests
             CqlStatement.Simple("SELECT * FROM system.local"), new CqlQueryOptions { Timeout = TimeSpan.FromSeconds(10) }, Ct));
 
         Assert.Equal(CqlErrorCode.ServerError, error.Code);
-        Assert.Equal("InvalidOperationException: injected failure inside the CQL test server", error.ServerMessage);
+        Assert.Equal("InvalidOperationException: injected failure inside the in-memory CQL server", error.ServerMessage);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using CdcPipeline.CassandraSink.Cql;
+using CdcPipeline.AppHost.Local.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra;
 
 namespace CdcPipeline.Tests.Cql;
 
@@ -122,7 +123,7 @@ public class CqlSessionResilienceTests
     [Fact]
     public async Task Unreachable_contact_point_is_skipped_for_the_next_one()
     {
-        await using var server = Infrastructure.Cassandra.CqlTestServer.Start();
+        await using var server = InMemoryCqlServer.Start();
         await using var session = new CqlSession(CqlServerWithSession.Settings(server, s => s.ContactPoints = ["127.0.0.2", "127.0.0.1"]));
 
         var rows = await session.QueryAsync("SELECT release_version FROM system.local");
@@ -196,7 +197,7 @@ public class CqlSessionResilienceTests
     [Fact]
     public async Task Disposing_the_session_while_it_connects_leaves_no_connection_open()
     {
-        await using var server = Infrastructure.Cassandra.CqlTestServer.Start();
+        await using var server = InMemoryCqlServer.Start();
         server.StallConnections();
         var session = new CqlSession(CqlServerWithSession.Settings(server, s => s.ConnectTimeout = TimeSpan.FromSeconds(30)));
         var connecting = session.ConnectAsync(Ct);
@@ -213,7 +214,7 @@ public class CqlSessionResilienceTests
     [Fact]
     public async Task Concurrent_requests_share_one_connect_attempt_cycle()
     {
-        await using var server = Infrastructure.Cassandra.CqlTestServer.Start();
+        await using var server = InMemoryCqlServer.Start();
         server.StallConnections();
         await using var session = new CqlSession(CqlServerWithSession.Settings(server, s =>
         {

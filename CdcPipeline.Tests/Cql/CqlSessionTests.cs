@@ -1,5 +1,5 @@
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.Tests.Infrastructure.Cassandra;
+using CdcPipeline.AppHost.Local.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra;
 
 namespace CdcPipeline.Tests.Cql;
 
@@ -47,7 +47,7 @@ public class CqlSessionTests
     [Fact]
     public async Task Connects_with_startup_and_reads_system_local()
     {
-        await using var server = CqlTestServer.Start();
+        await using var server = InMemoryCqlServer.Start();
         await using var session = new CqlSession(CqlServerWithSession.Settings(server));
 
         var rows = await session.QueryAsync("SELECT release_version, cluster_name FROM system.local WHERE key = 'local'");
@@ -60,7 +60,7 @@ public class CqlSessionTests
     [Fact]
     public async Task Password_authentication_with_the_right_credentials_succeeds()
     {
-        await using var server = CqlTestServer.Start("cdc", "s3cret");
+        await using var server = InMemoryCqlServer.Start("cdc", "s3cret");
         await using var session = new CqlSession(CqlServerWithSession.Settings(server));
 
         var result = await session.ExecuteAsync("CREATE KEYSPACE auth_ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
@@ -71,7 +71,7 @@ public class CqlSessionTests
     [Fact]
     public async Task Wrong_password_fails_with_the_servers_message()
     {
-        await using var server = CqlTestServer.Start("cdc", "s3cret");
+        await using var server = InMemoryCqlServer.Start("cdc", "s3cret");
         await using var session = new CqlSession(CqlServerWithSession.Settings(server, s => s.Password = "wrong"));
 
         var error = await Assert.ThrowsAsync<CqlAuthenticationException>(() => session.ExecuteAsync("SELECT * FROM system.local"));
@@ -82,7 +82,7 @@ public class CqlSessionTests
     [Fact]
     public async Task Missing_credentials_for_a_server_that_requires_them_say_so()
     {
-        await using var server = CqlTestServer.Start("cdc", "s3cret");
+        await using var server = InMemoryCqlServer.Start("cdc", "s3cret");
         await using var session = new CqlSession(new CassandraClientSettings { ContactPoints = ["127.0.0.1"], Port = server.Port });
 
         var error = await Assert.ThrowsAsync<CqlException>(() => session.ExecuteAsync("SELECT * FROM system.local"));

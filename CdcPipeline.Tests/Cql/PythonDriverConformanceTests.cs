@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using CdcPipeline.CassandraSink.Cql;
-using CdcPipeline.Tests.Infrastructure.Cassandra;
+using CdcPipeline.AppHost.Local.Cassandra;
+using CdcPipeline.ServiceDefaults.Cassandra;
 
 namespace CdcPipeline.Tests.Cql;
 
@@ -87,7 +87,7 @@ public class PythonDriverConformanceTests
     {
         var unavailable = await PythonDriver.UnavailableReasonAsync();
         Assert.SkipUnless(unavailable is null, $"Skipped: {unavailable}");
-        await using var server = CqlTestServer.Start();
+        await using var server = InMemoryCqlServer.Start();
 
         var (exitCode, output, error) = await PythonDriver.RunScriptAsync(
             NegotiationScript, [server.Port.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(90));
@@ -101,7 +101,7 @@ public class PythonDriverConformanceTests
     {
         var unavailable = await PythonDriver.UnavailableReasonAsync();
         Assert.SkipUnless(unavailable is null, $"Skipped: {unavailable}");
-        await using var server = CqlTestServer.Start("cdc", "s3cret");
+        await using var server = InMemoryCqlServer.Start("cdc", "s3cret");
         const string keyspace = "python_conformance";
 
         var forgotten = 0;

@@ -1,4 +1,5 @@
 using System.Text;
+using CdcPipeline.AppHost.Local.Kafka;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Producer;

@@ -1,3 +1,4 @@
+using CdcPipeline.AppHost.Local.Kafka;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using Confluent.Kafka;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CdcPipeline.AppHost.Local.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;

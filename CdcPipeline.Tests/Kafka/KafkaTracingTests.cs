@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using CdcPipeline.AppHost.Local.Kafka;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using Confluent.Kafka;

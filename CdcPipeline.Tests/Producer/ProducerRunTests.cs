@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CdcPipeline.AppHost.Local.Kafka;
 using CdcPipeline.Producer.Generation;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using Confluent.Kafka;

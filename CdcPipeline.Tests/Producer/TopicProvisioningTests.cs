@@ -1,3 +1,4 @@
+using CdcPipeline.AppHost.Local.Kafka;
 using CdcPipeline.Producer.Options;
 using CdcPipeline.Producer.Topics;
 using CdcPipeline.Tests.Infrastructure.Kafka;

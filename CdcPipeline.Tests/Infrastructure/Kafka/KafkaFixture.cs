@@ -1,3 +1,4 @@
+using CdcPipeline.AppHost.Local.Kafka;
 using Confluent.Kafka;
 
 namespace CdcPipeline.Tests.Infrastructure.Kafka;

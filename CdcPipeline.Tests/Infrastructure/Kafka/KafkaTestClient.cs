@@ -1,4 +1,5 @@
 using System.Text;
+using CdcPipeline.AppHost.Local.Kafka;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 

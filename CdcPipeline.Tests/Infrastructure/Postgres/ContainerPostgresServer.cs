@@ -1,3 +1,4 @@
+using CdcPipeline.AppHost.Local.Postgres;
 using Testcontainers.PostgreSql;
 
 namespace CdcPipeline.Tests.Infrastructure.Postgres;
@@ -15,7 +16,7 @@ internal sealed class ContainerPostgresServer : IPostgresServer
 
     public string Description => $"Testcontainers {Image}";
 
-    public string? PsqlPath => LocalPostgresCluster.FindBinDirectory() is { } bin ? Path.Combine(bin, "psql") : null;
+    public string? PsqlPath => PostgresInstallation.Find()?.PathOf("psql");
 
     public static async Task<ContainerPostgresServer> StartAsync()
     {

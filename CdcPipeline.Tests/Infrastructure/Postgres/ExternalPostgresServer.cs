@@ -1,3 +1,5 @@
+using CdcPipeline.AppHost.Local.Postgres;
+
 namespace CdcPipeline.Tests.Infrastructure.Postgres;
 
 /// <summary>A server given by the environment; the fixture neither starts nor stops it.</summary>
@@ -7,7 +9,7 @@ internal sealed class ExternalPostgresServer(string connectionString) : IPostgre
 
     public string Description => $"external server from {PostgresFixture.ConnectionStringVariable}";
 
-    public string? PsqlPath => LocalPostgresCluster.FindBinDirectory() is { } bin ? Path.Combine(bin, "psql") : null;
+    public string? PsqlPath => PostgresInstallation.Find()?.PathOf("psql");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

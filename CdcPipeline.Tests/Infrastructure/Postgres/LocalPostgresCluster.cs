@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using CdcPipeline.AppHost.Local.Postgres;
 using Npgsql;
 
 namespace CdcPipeline.Tests.Infrastructure.Postgres;
 
 /// <summary>
-/// A throwaway PostgreSQL cluster from the locally installed server binaries: initdb into a temp directory,
+/// A throwaway PostgreSQL cluster from the locally installed server binaries (found, initialised and run as user
+/// <c>postgres</c> when root by the AppHost's local-profile code, <see cref="PostgresInstallation"/>): initdb into a temp directory,
 /// listening on 127.0.0.1 on a free port with its unix socket in that directory, logical replication on,
 /// durability off. Stopped and deleted on dispose, on a failed start and at process exit. A port taken by someone
 /// else between choosing and binding it is survived: the first start moves to another free port, a restart retries
@@ -15,10 +17,7 @@ namespace CdcPipeline.Tests.Infrastructure.Postgres;
 /// </summary>
 public sealed class LocalPostgresCluster : IPostgresServer
 {
-    private const string InstallRoot = "/usr/lib/postgresql";
-    private const string ServiceUser = "postgres";
-
-    private readonly string _binDirectory;
+    private readonly PostgresInstallation _installation;
     private readonly string _rootDirectory;
     private readonly string _dataDirectory;
     private const int BindAttempts = 5;
@@ -26,9 +25,9 @@ public sealed class LocalPostgresCluster : IPostgresServer
     private int _port;
     private int _disposed;
 
-    private LocalPostgresCluster(string binDirectory, string rootDirectory, int port)
+    private LocalPostgresCluster(PostgresInstallation installation, string rootDirectory, int port)
     {
-        _binDirectory = binDirectory;
+        _installation = installation;
         _rootDirectory = rootDirectory;
         _dataDirectory = Path.Combine(rootDirectory, "data");
         _port = port;
@@ -38,7 +37,7 @@ public sealed class LocalPostgresCluster : IPostgresServer
     {
         Host = "127.0.0.1",
         Port = _port,
-        Username = ServiceUser,
+        Username = PostgresServiceUser.SuperUser,
         Database = "postgres",
         Timeout = 5,
         MaxPoolSize = 20,
@@ -46,34 +45,14 @@ public sealed class LocalPostgresCluster : IPostgresServer
 
     private string ServerLog => Path.Combine(_rootDirectory, "server.log");
 
-    public string Description => $"local cluster from {_binDirectory} on 127.0.0.1:{_port}";
+    public string Description => $"local cluster of {_installation} on 127.0.0.1:{_port}";
 
-    public string? PsqlPath => Path.Combine(_binDirectory, "psql");
+    public string? PsqlPath => _installation.PathOf("psql");
 
-    private static bool IsRoot => Environment.UserName == "root";
-
-    /// <summary>The bin directory of the newest installed PostgreSQL server version, or null when none is installed.</summary>
-    public static string? FindBinDirectory()
-    {
-        if (!Directory.Exists(InstallRoot))
-        {
-            return null;
-        }
-
-        return Directory.GetDirectories(InstallRoot)
-            .Select(directory => (Directory: directory, Version: ParseVersion(Path.GetFileName(directory))))
-            .Where(candidate => candidate.Version is not null
-                && File.Exists(Path.Combine(candidate.Directory, "bin", "initdb"))
-                && File.Exists(Path.Combine(candidate.Directory, "bin", "pg_ctl")))
-            .OrderByDescending(candidate => candidate.Version)
-            .Select(candidate => Path.Combine(candidate.Directory, "bin"))
-            .FirstOrDefault();
-    }
-
-    public static async Task<LocalPostgresCluster> StartAsync(string binDirectory)
+    public static async Task<LocalPostgresCluster> StartAsync(PostgresInstallation installation)
     {
         var root = Directory.CreateTempSubdirectory("cdc-pg-").FullName;
-        var cluster = new LocalPostgresCluster(binDirectory, root, FreeLoopbackPort());
+        var cluster = new LocalPostgresCluster(installation, root, FreeLoopbackPort());
         try
         {
             await cluster.InitializeAsync();
@@ -171,27 +150,17 @@ public sealed class LocalPostgresCluster : IPostgresServer
 
     private async Task InitializeAsync()
     {
-        if (IsRoot)
-        {
-            await RunProgramAsync("chown", ServiceUser, _rootDirectory);
-        }
+        await PostgresServiceUser.TakeOwnershipAsync(_rootDirectory);
+        await _installation.InitDbAsync(_dataDirectory, password: null);
 
-        await RunAsync("initdb", "-D", _dataDirectory, "-U", ServiceUser, "--auth=trust", "--no-sync",
-            "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions");
-
-        var settings = string.Join('\n',
-            "listen_addresses = '127.0.0.1'",
-            $"port = {_port.ToString(CultureInfo.InvariantCulture)}",
-            $"unix_socket_directories = '{_rootDirectory}'",
-            "wal_level = logical",
-            "max_replication_slots = 20",
-            "max_wal_senders = 20",
-            "max_connections = 300",
-            "fsync = off",
-            "synchronous_commit = off",
-            "full_page_writes = off",
-            "");
-        await File.AppendAllTextAsync(Path.Combine(_dataDirectory, "postgresql.conf"), "\n" + settings);
+        // Many tests in parallel, each with its own slot and database; durability is worth nothing in a throwaway.
+        var settings = PostgresServerSettings.LogicalReplication(_rootDirectory, maxReplicationSlots: 20, maxWalSenders: 20)
+            .Append(new("port", _port.ToString(CultureInfo.InvariantCulture)))
+            .Append(new("max_connections", "300"))
+            .Append(new("fsync", "off"))
+            .Append(new("synchronous_commit", "off"))
+            .Append(new("full_page_writes", "off"));
+        await File.AppendAllTextAsync(Path.Combine(_dataDirectory, "postgresql.conf"), "\n" + PostgresServerSettings.ToConfigurationLines(settings));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -235,45 +204,15 @@ public sealed class LocalPostgresCluster : IPostgresServer
         return reader.ReadToEnd();
     }
 
-    private Task RunAsync(string program, params string[] arguments) =>
-        IsRoot
-            ? RunProgramAsync("runuser", ["-u", ServiceUser, "--", Path.Combine(_binDirectory, program), .. arguments])
-            : RunProgramAsync(Path.Combine(_binDirectory, program), arguments);
-
-    private async Task RunProgramAsync(string fileName, params string[] arguments)
+    private async Task RunAsync(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _rootDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await _installation.RunAsync(program, arguments, _rootDirectory);
         }
-        catch (OperationCanceledException)
+        catch (InvalidOperationException exception) when (File.Exists(ServerLog))
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within 120 s and was killed.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            var log = Path.Combine(_rootDirectory, "server.log");
-            var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log) : string.Empty;
-            throw new InvalidOperationException(
-                $"'{fileName} {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{await output}\n{await error}\n{serverLog}");
+            throw new InvalidOperationException($"{exception.Message}\n{await File.ReadAllTextAsync(ServerLog)}", exception);
         }
     }
 
@@ -285,7 +224,4 @@ public sealed class LocalPostgresCluster : IPostgresServer
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static Version? ParseVersion(string name) =>
-        Version.TryParse(name.Contains('.', StringComparison.Ordinal) ? name : name + ".0", out var version) ? version : null;
 }

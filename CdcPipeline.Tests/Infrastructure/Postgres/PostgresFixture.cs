@@ -1,3 +1,6 @@
+using CdcPipeline.AppHost.Local.Postgres;
+using CdcPipeline.AppHost.Profiles;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 [assembly: AssemblyFixture(typeof(CdcPipeline.Tests.Infrastructure.Postgres.PostgresFixture))]
@@ -34,13 +37,13 @@ public sealed class PostgresFixture : IAsyncLifetime
             return;
         }
 
-        if (LocalPostgresCluster.FindBinDirectory() is { } binDirectory)
+        if (PostgresInstallation.Find() is { } installation)
         {
-            _server = await LocalPostgresCluster.StartAsync(binDirectory);
+            _server = await LocalPostgresCluster.StartAsync(installation);
             return;
         }
 
-        if (await DockerProbe.IsAvailableAsync())
+        if (ContainerEngine.Probe(new ConfigurationBuilder().AddEnvironmentVariables().Build(), ContainerEngine.DefaultTimeout).Answers)
         {
             _server = await ContainerPostgresServer.StartAsync();
             return;
@@ -48,8 +51,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 
         throw new InvalidOperationException(
             "No PostgreSQL server for the tests: set CDC_TEST_POSTGRES to a connection string of a server with " +
-            "wal_level=logical, or install the PostgreSQL server binaries (Debian/Ubuntu: 'apt-get install postgresql'; " +
-            "the tests start a throwaway cluster from /usr/lib/postgresql/<version>/bin), or start a Docker engine.");
+            $"wal_level=logical, or start a Docker engine, or: {PostgresInstallation.NotFoundMessage}");
     }
 
     public async ValueTask DisposeAsync()
@@ -82,5 +84,5 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// without disturbing the tests that share this fixture's server. Null when no local binaries are installed.
     /// </summary>
     public static async Task<LocalPostgresCluster?> StartPrivateClusterAsync() =>
-        LocalPostgresCluster.FindBinDirectory() is { } binDirectory ? await LocalPostgresCluster.StartAsync(binDirectory) : null;
+        PostgresInstallation.Find() is { } installation ? await LocalPostgresCluster.StartAsync(installation) : null;
 }

@@ -1,9 +1,0 @@
-namespace CdcPipeline.CassandraSink.Cql;
-
-/// <summary>BATCH types (spec section 4.1.7).</summary>
-public enum CqlBatchType : byte
-{
-    Logged = 0,
-    Unlogged = 1,
-    Counter = 2,
-}

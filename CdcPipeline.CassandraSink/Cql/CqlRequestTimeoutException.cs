@@ -1,4 +1,0 @@
-namespace CdcPipeline.CassandraSink.Cql;
-
-/// <summary>No response arrived within the request timeout.</summary>
-public sealed class CqlRequestTimeoutException(string message) : CqlException(message);
