@@ -45,7 +45,7 @@ internal sealed class CqlDescriber(CqlStore store)
             CqlDescribeKind.Keyspaces => (Shape.Listing, SortedKeyspaces().Select(KeyspaceElement)),
             CqlDescribeKind.Tables => (Shape.Listing, ListedKeyspaces(context).SelectMany(k => SortedTables(k).Select(t => TableElement(k, t)))),
             CqlDescribeKind.Types or CqlDescribeKind.Functions or CqlDescribeKind.Aggregates =>
-                (Shape.Listing, ListedKeyspaces(context).SelectMany(_ => Enumerable.Empty<Element>())),
+                (Shape.Listing, NoneIn(ListedKeyspaces(context))),
             CqlDescribeKind.Schema or CqlDescribeKind.FullSchema => (Shape.Element, SortedKeyspaces()
                 .Where(k => statement.Kind == CqlDescribeKind.FullSchema || !k.IsSystem)
                 .SelectMany(k => KeyspaceElements(k, onlyKeyspace: false))),
@@ -55,6 +55,9 @@ internal sealed class CqlDescriber(CqlStore store)
             CqlDescribeKind.Generic => (Shape.Element, Generic(statement, context)),
             _ => (Shape.Element, NotFound(statement, context)),
         };
+
+    /// <summary>No user type, function or aggregate can exist here: the listing is empty once the keyspace in use is found.</summary>
+    private static IEnumerable<Element> NoneIn(IEnumerable<CqlKeyspace> keyspaces) => keyspaces.SelectMany(_ => Enumerable.Empty<Element>());
 
     private IEnumerable<CqlKeyspace> SortedKeyspaces() => store.Keyspaces.OrderBy(k => k.Name, StringComparer.OrdinalIgnoreCase);
 
