@@ -23,8 +23,16 @@ internal static class PythonDriver
     /// Runs a script; a stdout line <c>CONTROL:command</c> calls <paramref name="control"/> and the script reads its reply
     /// from stdin, so a script can ask the test to act on the server between two driver calls.
     /// </summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunScriptAsync(
+    public static Task<(int ExitCode, string Output, string Error)> RunScriptAsync(
         string script, IEnumerable<string> arguments, TimeSpan timeout, Func<string, string>? control = null)
+    {
+        Func<string, Task<string>>? asynchronous = control is null ? null : command => Task.FromResult(control(command));
+        return RunScriptAsync(script, arguments, timeout, asynchronous);
+    }
+
+    /// <inheritdoc cref="RunScriptAsync(string, IEnumerable{string}, TimeSpan, Func{string, string}?)"/>
+    public static async Task<(int ExitCode, string Output, string Error)> RunScriptAsync(
+        string script, IEnumerable<string> arguments, TimeSpan timeout, Func<string, Task<string>>? control)
     {
         var path = Path.Combine(Path.GetTempPath(), $"cql-conformance-{Guid.NewGuid():N}.py");
         await File.WriteAllTextAsync(path, script);
@@ -38,7 +46,7 @@ internal static class PythonDriver
         }
     }
 
-    private static async Task<(int, string, string)> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, Func<string, string>? control = null)
+    private static async Task<(int, string, string)> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, Func<string, Task<string>>? control = null)
     {
         var start = new ProcessStartInfo(Python)
         {
@@ -62,7 +70,8 @@ internal static class PythonDriver
             {
                 if (control is not null && line.StartsWith("CONTROL:", StringComparison.Ordinal))
                 {
-                    await process.StandardInput.WriteLineAsync(control(line["CONTROL:".Length..]).AsMemory(), deadline.Token);
+                    var reply = await control(line["CONTROL:".Length..]);
+                    await process.StandardInput.WriteLineAsync(reply.AsMemory(), deadline.Token);
                     await process.StandardInput.FlushAsync(deadline.Token);
                 }
                 else

@@ -6,10 +6,39 @@ namespace CdcPipeline.AppHost.Local.Cassandra;
 internal sealed class CqlParser
 {
     private readonly List<CqlToken> _tokens;
+    private readonly bool _allowCollections;
     private int _position;
     private int _bindCount;
 
-    private CqlParser(string text) => _tokens = CqlLexer.Tokenize(text);
+    private CqlParser(string text, bool allowCollections = false)
+    {
+        _tokens = CqlLexer.Tokenize(text);
+        _allowCollections = allowCollections;
+    }
+
+    private static readonly (string[] Keywords, CqlDescribeKind Kind)[] DescribeListings =
+    [
+        (["cluster"], CqlDescribeKind.Cluster),
+        (["full", "schema"], CqlDescribeKind.FullSchema),
+        (["schema"], CqlDescribeKind.Schema),
+        (["keyspaces"], CqlDescribeKind.Keyspaces),
+        (["tables"], CqlDescribeKind.Tables),
+        (["columnfamilies"], CqlDescribeKind.Tables),
+        (["types"], CqlDescribeKind.Types),
+        (["functions"], CqlDescribeKind.Functions),
+        (["aggregates"], CqlDescribeKind.Aggregates),
+    ];
+
+    private static readonly (string[] Keywords, CqlDescribeKind Kind)[] DescribeElements =
+    [
+        (["table"], CqlDescribeKind.Table),
+        (["columnfamily"], CqlDescribeKind.Table),
+        (["type"], CqlDescribeKind.Type),
+        (["function"], CqlDescribeKind.Function),
+        (["aggregate"], CqlDescribeKind.Aggregate),
+        (["index"], CqlDescribeKind.Index),
+        (["materialized", "view"], CqlDescribeKind.MaterializedView),
+    ];
 
     private CqlToken Current => _tokens[_position];
 
@@ -18,6 +47,24 @@ internal sealed class CqlParser
         var parser = new CqlParser(text);
         var statement = parser.ParseStatement();
         parser.AcceptSymbol(";");
+        if (parser.Current.Kind != CqlTokenKind.End)
+        {
+            throw parser.Unexpected("end of statement");
+        }
+
+        return statement;
+    }
+
+    /// <summary>
+    /// A CREATE TABLE of the server's own system tables, which may use (frozen) collection types; user tables cannot,
+    /// since the server has no collection literals or operations.
+    /// </summary>
+    public static CreateTableStatement ParseSystemTable(string text)
+    {
+        var parser = new CqlParser(text, allowCollections: true);
+        parser.ExpectKeyword("create");
+        parser.ExpectKeyword("table");
+        var statement = parser.ParseCreateTable();
         if (parser.Current.Kind != CqlTokenKind.End)
         {
             throw parser.Unexpected("end of statement");
@@ -86,6 +133,11 @@ internal sealed class CqlParser
             return ParseBatch();
         }
 
+        if (AcceptKeyword("describe") || AcceptKeyword("desc"))
+        {
+            return ParseDescribe();
+        }
+
         throw Unexpected("a statement");
     }
 
@@ -94,8 +146,83 @@ internal sealed class CqlParser
         var ifNotExists = AcceptKeywords("if", "not", "exists");
         var name = ExpectName();
         ExpectKeyword("with");
-        SkipOptions();
-        return new CreateKeyspaceStatement(name, ifNotExists);
+        IReadOnlyDictionary<string, string>? replication = null;
+        var durableWrites = true;
+        do
+        {
+            var property = ExpectName();
+            ExpectSymbol("=");
+            switch (property)
+            {
+                case "replication":
+                    replication = ParseMapLiteral();
+                    break;
+                case "durable_writes":
+                    durableWrites = Current.Kind is CqlTokenKind.String or CqlTokenKind.Identifier && bool.TryParse(Current.Text, out var durable)
+                        ? durable
+                        : throw Unexpected("true or false");
+                    _position++;
+                    break;
+                default:
+                    throw CqlServerException.Syntax($"Unknown property '{property}'");
+            }
+        }
+        while (AcceptKeyword("and"));
+
+        return new CreateKeyspaceStatement(name, ifNotExists, replication, durableWrites);
+    }
+
+    /// <summary>A map literal of text keys (<c>{'class': 'SimpleStrategy', 'replication_factor': 1}</c>); values keep their text.</summary>
+    private Dictionary<string, string> ParseMapLiteral()
+    {
+        ExpectSymbol("{");
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (AcceptSymbol("}"))
+        {
+            return map;
+        }
+
+        do
+        {
+            var key = Current.Kind == CqlTokenKind.String ? Current.Text : throw Unexpected("a string key");
+            _position++;
+            ExpectSymbol(":");
+            map[key] = Current.Kind is CqlTokenKind.String or CqlTokenKind.Integer or CqlTokenKind.Float || Current.IsKeyword("true") || Current.IsKeyword("false")
+                ? Current.Text
+                : throw Unexpected("a constant");
+            _position++;
+        }
+        while (AcceptSymbol(","));
+
+        ExpectSymbol("}");
+        return map;
+    }
+
+    private DescribeStatement ParseDescribe()
+    {
+        DescribeStatement statement;
+        if (AcceptOneOf(DescribeListings) is { } listing)
+        {
+            statement = new DescribeStatement(listing, null, null);
+        }
+        else if (AcceptKeywords("only", "keyspace"))
+        {
+            statement = new DescribeStatement(CqlDescribeKind.OnlyKeyspace, OptionalKeyspaceName(), null);
+        }
+        else if (AcceptKeyword("keyspace"))
+        {
+            statement = new DescribeStatement(CqlDescribeKind.Keyspace, OptionalKeyspaceName(), null);
+        }
+        else
+        {
+            var kind = AcceptOneOf(DescribeElements) ?? CqlDescribeKind.Generic;
+            var name = ParseTableName();
+            statement = new DescribeStatement(kind, name.Keyspace, name.Table);
+        }
+
+        // WITH INTERNALS adds table ids and dropped columns, which the in-memory server does not keep: the output is the same.
+        AcceptKeywords("with", "internals");
+        return statement;
     }
 
     private CreateTableStatement ParseCreateTable()
@@ -103,7 +230,7 @@ internal sealed class CqlParser
         var ifNotExists = AcceptKeywords("if", "not", "exists");
         var name = ParseTableName();
         ExpectSymbol("(");
-        var columns = new List<(string, CqlType)>();
+        var columns = new List<CqlColumnDeclaration>();
         var partitionKey = new List<string>();
         var clustering = new List<string>();
         do
@@ -131,8 +258,20 @@ internal sealed class CqlParser
             }
 
             var column = ExpectName();
+            var frozen = Current.IsKeyword("frozen") && _allowCollections;
+            if (frozen)
+            {
+                _position++;
+                ExpectSymbol("<");
+            }
+
             var type = ParseType();
-            columns.Add((column, type));
+            if (frozen)
+            {
+                ExpectSymbol(">");
+            }
+
+            columns.Add(new CqlColumnDeclaration(column, type, frozen));
             if (AcceptKeywords("primary", "key"))
             {
                 partitionKey.Add(column);
@@ -415,6 +554,25 @@ internal sealed class CqlParser
     private CqlType ParseType()
     {
         var name = ExpectName();
+        if (name is "list" or "set" or "map" && _allowCollections)
+        {
+            ExpectSymbol("<");
+            var element = ParseType();
+            CqlType collection;
+            if (name == "map")
+            {
+                ExpectSymbol(",");
+                collection = CqlType.Map(element, ParseType());
+            }
+            else
+            {
+                collection = name == "list" ? CqlType.List(element) : CqlType.Set(element);
+            }
+
+            ExpectSymbol(">");
+            return collection;
+        }
+
         if (name is "list" or "set" or "map" or "frozen" or "tuple")
         {
             throw CqlServerException.Invalid($"Column type {name}<...> is not supported by the in-memory CQL server");
@@ -441,14 +599,21 @@ internal sealed class CqlParser
         return names;
     }
 
-    private void SkipOptions()
+    private CqlDescribeKind? AcceptOneOf((string[] Keywords, CqlDescribeKind Kind)[] forms)
     {
-        do
+        foreach (var (keywords, kind) in forms)
         {
-            SkipOneOption();
+            if (AcceptKeywords(keywords))
+            {
+                return kind;
+            }
         }
-        while (AcceptKeyword("and"));
+
+        return null;
     }
+
+    private string? OptionalKeyspaceName() =>
+        Current.Kind is CqlTokenKind.Identifier or CqlTokenKind.QuotedIdentifier && !Current.IsKeyword("with") ? ExpectName() : null;
 
     private void SkipOneOption()
     {

@@ -22,6 +22,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private bool _started;
     private bool _ready;
+    private volatile bool _schemaEvents;
     private volatile string? _keyspace;
 
     public CqlServerConnection(InMemoryCqlServer server, TcpClient client)
@@ -47,6 +48,21 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         }
 
         _client.Dispose();
+    }
+
+    /// <summary>Sends a SCHEMA_CHANGE event when the client registered for them, as a node tells every registered client.</summary>
+    public void PushSchemaChange(CqlSchemaChange change)
+    {
+        if (!_schemaEvents)
+        {
+            return;
+        }
+
+        var writer = new CqlWriter();
+        writer.WriteString("SCHEMA_CHANGE");
+        CqlStatementExecutor.WriteSchemaChange(writer, change.ChangeType, change.Target, change.Keyspace, change.Name);
+        var body = writer.ToArray();
+        Track(Task.Run(() => PushEventAsync(body)));
     }
 
     public async ValueTask DisposeAsync()
@@ -96,12 +112,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
                 if (frame.Opcode is CqlOpcode.Query or CqlOpcode.Prepare or CqlOpcode.Execute or CqlOpcode.Batch && _ready)
                 {
-                    var task = Task.Run(() => AnswerAsync(frame));
-                    lock (_inFlight)
-                    {
-                        _inFlight.RemoveAll(t => t.IsCompleted);
-                        _inFlight.Add(task);
-                    }
+                    Track(Task.Run(() => AnswerAsync(frame)));
                 }
                 else
                 {
@@ -117,6 +128,28 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         {
             _client.Dispose();
             _server.Forget(this);
+        }
+    }
+
+    private void Track(Task task)
+    {
+        lock (_inFlight)
+        {
+            _inFlight.RemoveAll(t => t.IsCompleted);
+            _inFlight.Add(task);
+        }
+    }
+
+    private async Task PushEventAsync(byte[] body)
+    {
+        try
+        {
+            await _server.WaitWhileStalledAsync(_closing.Token).ConfigureAwait(false);
+            await WriteAsync(-1, CqlOpcode.Event, body).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Abort();
         }
     }
 
@@ -207,7 +240,11 @@ internal sealed class CqlServerConnection : IAsyncDisposable
             case CqlOpcode.AuthResponse when _started:
                 return Authenticate(reader.ReadBytes() ?? []);
             case CqlOpcode.Register when _ready:
-                reader.ReadStringList();
+                if (reader.ReadStringList().Contains("SCHEMA_CHANGE"))
+                {
+                    _schemaEvents = true;
+                }
+
                 return (CqlOpcode.Ready, []);
             case CqlOpcode.Query when _ready:
                 var query = reader.ReadLongString();
@@ -346,7 +383,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
     private async Task WriteAsync(short stream, CqlOpcode opcode, byte[] body)
     {
-        var flags = _ready && _server.TakeMalformedPrefix() ? CqlFrame.TracingFlag : (byte)0;
+        var flags = _ready && opcode != CqlOpcode.Event && _server.TakeMalformedPrefix() ? CqlFrame.TracingFlag : (byte)0;
         var bytes = new CqlFrame(CqlFrame.ResponseBit | CqlFrame.ProtocolVersion, flags, stream, opcode, body).ToBytes();
         await _writeLock.WaitAsync(_closing.Token).ConfigureAwait(false);
         try

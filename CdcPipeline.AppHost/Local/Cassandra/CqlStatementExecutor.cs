@@ -5,12 +5,17 @@ using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
 namespace CdcPipeline.AppHost.Local.Cassandra;
 
-/// <summary>Applies parsed statements to the store with Cassandra's rules and encodes their RESULT bodies.</summary>
-internal sealed class CqlStatementExecutor(CqlStore store)
+/// <summary>
+/// Applies parsed statements to the store with Cassandra's rules and encodes their RESULT bodies;
+/// <paramref name="schemaChanged"/> hears of every schema change, to push it to clients as an event.
+/// </summary>
+internal sealed class CqlStatementExecutor(CqlStore store, Action<CqlSchemaChange> schemaChanged)
 {
     private const string FilteringMessage =
         "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. " +
         "If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
+
+    private readonly CqlDescriber _describer = new(store);
 
     /// <summary>Runs one statement; returns the RESULT body and the keyspace a USE switched to.</summary>
     public (byte[] Body, string? Keyspace) Execute(CqlParsedStatement statement, CqlRequestContext context)
@@ -32,6 +37,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                 CqlModificationStatement modification => (ApplyAll([modification], context, context.DefaultTimestamp ?? store.NextTimestamp()), null),
                 BatchTextStatement batch => (ApplyAll(batch.Statements, context, Timestamp(batch.Timestamp, context) ?? context.DefaultTimestamp ?? store.NextTimestamp()), null),
                 SelectStatement select => (Select(select, context), null),
+                DescribeStatement describe => (_describer.Execute(describe, context), null),
                 _ => throw CqlServerException.Invalid($"Unsupported statement {statement.GetType().Name}"),
             };
         }
@@ -172,7 +178,8 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                 });
         }
 
-        store.AddKeyspace(statement.Name);
+        var replication = CqlReplication.FromStatement(statement.Name, statement.Replication, CqlStore.DataCenter);
+        store.AddKeyspace(statement.Name, replication, statement.DurableWrites);
         return SchemaChangeResult("CREATED", "KEYSPACE", statement.Name, null);
     }
 
@@ -192,6 +199,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
     private byte[] CreateTable(CreateTableStatement statement, CqlRequestContext context)
     {
         var keyspace = KeyspaceOf(statement.Name, context.Keyspace);
+        RejectSystemKeyspace(keyspace, schemaChange: true);
         if (store.FindTable(keyspace, statement.Name.Table) is not null)
         {
             return statement.IfNotExists
@@ -217,6 +225,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
                 return statement.IfExists ? VoidResult() : throw CqlServerException.Invalid($"Keyspace '{name}' doesn't exist");
             }
 
+            RejectSystemKeyspace(name, schemaChange: true);
             store.DropKeyspace(name);
             return SchemaChangeResult("DROPPED", "KEYSPACE", name, null);
         }
@@ -227,13 +236,16 @@ internal sealed class CqlStatementExecutor(CqlStore store)
             return statement.IfExists ? VoidResult() : throw CqlServerException.Invalid($"Table '{keyspace}.{statement.Name.Table}' doesn't exist");
         }
 
+        RejectSystemKeyspace(keyspace, schemaChange: true);
         store.DropTable(keyspace, statement.Name.Table);
         return SchemaChangeResult("DROPPED", "TABLE", keyspace, statement.Name.Table);
     }
 
     private byte[] Truncate(TruncateStatement statement, CqlRequestContext context)
     {
-        ResolveTable(statement.Name, context.Keyspace).Truncate();
+        var table = ResolveTable(statement.Name, context.Keyspace);
+        RejectSystemKeyspace(table.Schema.Keyspace, schemaChange: false);
+        table.Truncate();
         return VoidResult();
     }
 
@@ -291,6 +303,7 @@ internal sealed class CqlStatementExecutor(CqlStore store)
     private void Validate(CqlModificationStatement statement, CqlRequestContext context)
     {
         var table = ResolveTable(statement.Name, context.Keyspace);
+        RejectSystemKeyspace(table.Schema.Keyspace, schemaChange: false);
         _ = Timestamp(statement.Timestamp, context);
         switch (statement)
         {
@@ -638,6 +651,18 @@ internal sealed class CqlStatementExecutor(CqlStore store)
         return store.HasKeyspace(keyspace) ? keyspace : throw CqlServerException.Invalid($"Keyspace {keyspace} does not exist");
     }
 
+    /// <summary>
+    /// No client changes the tables of a system keyspace, nor the rows of the derived ones (<c>system_schema</c>,
+    /// <c>system_virtual_schema</c>). Rows of <c>system</c> stay writable: tests add peers to <c>system.peers</c>.
+    /// </summary>
+    private void RejectSystemKeyspace(string keyspace, bool schemaChange)
+    {
+        if (store.FindKeyspace(keyspace) is { } found && (schemaChange ? found.IsSystem : found.IsReadOnly))
+        {
+            throw new CqlServerException(CqlErrorCode.Unauthorized, $"{keyspace} keyspace is not user-modifiable.");
+        }
+    }
+
     private static byte[] VoidResult()
     {
         var writer = new CqlWriter();
@@ -645,18 +670,24 @@ internal sealed class CqlStatementExecutor(CqlStore store)
         return writer.ToArray();
     }
 
-    private static byte[] SchemaChangeResult(string change, string target, string keyspace, string? table)
+    private byte[] SchemaChangeResult(string change, string target, string keyspace, string? table)
     {
+        schemaChanged(new CqlSchemaChange(change, target, keyspace, table ?? string.Empty));
         var writer = new CqlWriter();
         writer.WriteInt((int)CqlResultKind.SchemaChange);
+        WriteSchemaChange(writer, change, target, keyspace, table);
+        return writer.ToArray();
+    }
+
+    /// <summary>The body shared by a Schema_change result and a SCHEMA_CHANGE event (spec sections 4.2.5.5 and 4.2.6).</summary>
+    public static void WriteSchemaChange(CqlWriter writer, string change, string target, string keyspace, string? table)
+    {
         writer.WriteString(change);
         writer.WriteString(target);
         writer.WriteString(keyspace);
-        if (table is not null)
+        if (!string.IsNullOrEmpty(table))
         {
             writer.WriteString(table);
         }
-
-        return writer.ToArray();
     }
 }

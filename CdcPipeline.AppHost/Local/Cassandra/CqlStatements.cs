@@ -17,14 +17,16 @@ internal sealed record CqlCondition(string Column, CqlTerm Value);
 
 internal abstract record CqlParsedStatement(int BindCount);
 
-internal sealed record CreateKeyspaceStatement(string Name, bool IfNotExists) : CqlParsedStatement(0);
+/// <summary>CREATE KEYSPACE; <see cref="Replication"/> holds the map as written (values as text), null when the statement has none.</summary>
+internal sealed record CreateKeyspaceStatement(string Name, bool IfNotExists, IReadOnlyDictionary<string, string>? Replication, bool DurableWrites)
+    : CqlParsedStatement(0);
 
 internal sealed record UseStatement(string Keyspace) : CqlParsedStatement(0);
 
 internal sealed record CreateTableStatement(
     CqlTableName Name,
     bool IfNotExists,
-    IReadOnlyList<(string Name, CqlType Type)> Columns,
+    IReadOnlyList<CqlColumnDeclaration> Columns,
     IReadOnlyList<string> PartitionKey,
     IReadOnlyList<string> Clustering,
     IReadOnlyDictionary<string, bool> Descending) : CqlParsedStatement(0);
@@ -63,3 +65,27 @@ internal sealed record SelectStatement(
 
 internal sealed record BatchTextStatement(CqlBatchType Type, CqlTerm? Timestamp, IReadOnlyList<CqlModificationStatement> Statements, int BindCount)
     : CqlParsedStatement(BindCount);
+
+internal enum CqlDescribeKind
+{
+    Cluster,
+    Schema,
+    FullSchema,
+    Keyspaces,
+    Keyspace,
+    OnlyKeyspace,
+    Tables,
+    Table,
+    Types,
+    Type,
+    Functions,
+    Function,
+    Aggregates,
+    Aggregate,
+    Index,
+    MaterializedView,
+    Generic,
+}
+
+/// <summary>A server-side DESCRIBE (Cassandra 4.0+); <see cref="Keyspace"/> is null when the statement names none.</summary>
+internal sealed record DescribeStatement(CqlDescribeKind Kind, string? Keyspace, string? Name) : CqlParsedStatement(0);

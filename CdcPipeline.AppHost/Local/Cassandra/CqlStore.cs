@@ -1,6 +1,4 @@
 using System.Net;
-using CdcPipeline.ServiceDefaults.Cassandra;
-using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 
 namespace CdcPipeline.AppHost.Local.Cassandra;
 
@@ -8,25 +6,63 @@ namespace CdcPipeline.AppHost.Local.Cassandra;
 internal sealed class CqlStore
 {
     public const string ReleaseVersion = "4.1.5";
+    public const string ClusterName = "CdcPipeline in-memory cluster";
+    public const string DataCenter = "datacenter1";
+    public const string Partitioner = "org.apache.cassandra.dht.Murmur3Partitioner";
 
-    private readonly Dictionary<string, Dictionary<string, CqlTableData>> _keyspaces = new(StringComparer.Ordinal);
+    /// <summary>The node's only token: a single node owns the whole ring whatever its token.</summary>
+    public const string Token = "0";
+
+    private readonly Dictionary<string, CqlKeyspace> _keyspaces = new(StringComparer.Ordinal);
     private long _lastTimestamp;
 
     public CqlStore(IPAddress address)
     {
-        _keyspaces["system"] = new Dictionary<string, CqlTableData>(StringComparer.Ordinal);
-        AddSystemTables(address);
+        Address = address;
+        foreach (var keyspace in CqlSystemKeyspaces.Create())
+        {
+            _keyspaces[keyspace.Name] = keyspace;
+        }
+
+        FindTable(CqlSystemKeyspaces.System, "local")!.Insert(
+            new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["key"] = "local",
+                ["bootstrapped"] = "COMPLETED",
+                ["broadcast_address"] = address,
+                ["broadcast_port"] = 7000,
+                ["cluster_name"] = ClusterName,
+                ["cql_version"] = "3.4.6",
+                ["data_center"] = DataCenter,
+                ["host_id"] = Guid.NewGuid(),
+                ["listen_address"] = address,
+                ["listen_port"] = 7000,
+                ["native_protocol_version"] = "4",
+                ["partitioner"] = Partitioner,
+                ["rack"] = "rack1",
+                ["release_version"] = ReleaseVersion,
+                ["rpc_address"] = address,
+                ["tokens"] = new[] { Token },
+            },
+            NextTimestamp());
+        SchemaChanged();
     }
 
     public object Sync { get; } = new();
 
-    public Guid SchemaVersion { get; private set; } = Guid.NewGuid();
+    public IPAddress Address { get; }
+
+    public Guid SchemaVersion { get; private set; }
+
+    public IEnumerable<CqlKeyspace> Keyspaces => _keyspaces.Values;
+
+    public CqlKeyspace? FindKeyspace(string keyspace) => _keyspaces.GetValueOrDefault(keyspace);
 
     public bool HasKeyspace(string keyspace) => _keyspaces.ContainsKey(keyspace);
 
-    public void AddKeyspace(string keyspace)
+    public void AddKeyspace(string keyspace, CqlReplication replication, bool durableWrites)
     {
-        _keyspaces[keyspace] = new Dictionary<string, CqlTableData>(StringComparer.Ordinal);
+        _keyspaces[keyspace] = new CqlKeyspace(keyspace, CqlKeyspaceKind.User, replication, durableWrites);
         SchemaChanged();
     }
 
@@ -37,22 +73,27 @@ internal sealed class CqlStore
     }
 
     public CqlTableData? FindTable(string keyspace, string table) =>
-        _keyspaces.TryGetValue(keyspace, out var tables) && tables.TryGetValue(table, out var data) ? data : null;
+        _keyspaces.TryGetValue(keyspace, out var found) && found.Tables.TryGetValue(table, out var data) ? data : null;
 
     public void AddTable(CqlTableSchema schema)
     {
-        _keyspaces[schema.Keyspace][schema.Name] = new CqlTableData(schema);
+        _keyspaces[schema.Keyspace].Tables[schema.Name] = new CqlTableData(schema);
         SchemaChanged();
     }
 
     public void DropTable(string keyspace, string table)
     {
-        _keyspaces[keyspace].Remove(table);
+        _keyspaces[keyspace].Tables.Remove(table);
         SchemaChanged();
     }
 
     public IReadOnlyList<string> TableNames(string keyspace) =>
-        _keyspaces.TryGetValue(keyspace, out var tables) ? [.. tables.Keys.Order(StringComparer.Ordinal)] : [];
+        _keyspaces.TryGetValue(keyspace, out var found) ? [.. found.Tables.Keys.Order(StringComparer.Ordinal)] : [];
+
+    /// <summary>Records the port clients connect to, as <c>system.local.rpc_port</c>.</summary>
+    public void SetNativePort(int port) =>
+        FindTable(CqlSystemKeyspaces.System, "local")!.Insert(
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["key"] = "local", ["rpc_port"] = port }, NextTimestamp());
 
     /// <summary>Current time in microseconds, strictly increasing, as Cassandra stamps writes that carry no timestamp.</summary>
     public long NextTimestamp()
@@ -65,69 +106,9 @@ internal sealed class CqlStore
     private void SchemaChanged()
     {
         SchemaVersion = Guid.NewGuid();
-        FindTable("system", "local")?.Write(
-            [Text("local")],
-            [],
-            new Dictionary<string, byte[]?> { ["schema_version"] = Uuid(SchemaVersion) },
-            NextTimestamp(),
-            writeMarker: false);
+        var timestamp = NextTimestamp();
+        FindTable(CqlSystemKeyspaces.System, "local")!.Insert(
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["key"] = "local", ["schema_version"] = SchemaVersion }, timestamp);
+        CqlSystemKeyspaces.Refresh(this, timestamp);
     }
-
-    private void AddSystemTables(IPAddress address)
-    {
-        var text = CqlType.Of(CqlTypeCode.Varchar);
-        var uuid = CqlType.Of(CqlTypeCode.Uuid);
-        var inet = CqlType.Of(CqlTypeCode.Inet);
-        var local = new CqlTableSchema("system", "local", [
-            new("key", text, CqlColumnKind.PartitionKey),
-            new("broadcast_address", inet, CqlColumnKind.Regular),
-            new("cluster_name", text, CqlColumnKind.Regular),
-            new("cql_version", text, CqlColumnKind.Regular),
-            new("data_center", text, CqlColumnKind.Regular),
-            new("host_id", uuid, CqlColumnKind.Regular),
-            new("listen_address", inet, CqlColumnKind.Regular),
-            new("native_protocol_version", text, CqlColumnKind.Regular),
-            new("partitioner", text, CqlColumnKind.Regular),
-            new("rack", text, CqlColumnKind.Regular),
-            new("release_version", text, CqlColumnKind.Regular),
-            new("rpc_address", inet, CqlColumnKind.Regular),
-            new("schema_version", uuid, CqlColumnKind.Regular),
-        ], []);
-        AddTable(local);
-        var peers = new CqlTableSchema("system", "peers", [
-            new("peer", inet, CqlColumnKind.PartitionKey),
-            new("data_center", text, CqlColumnKind.Regular),
-            new("host_id", uuid, CqlColumnKind.Regular),
-            new("preferred_ip", inet, CqlColumnKind.Regular),
-            new("rack", text, CqlColumnKind.Regular),
-            new("release_version", text, CqlColumnKind.Regular),
-            new("rpc_address", inet, CqlColumnKind.Regular),
-            new("schema_version", uuid, CqlColumnKind.Regular),
-        ], []);
-        AddTable(peers);
-        FindTable("system", "local")!.Write(
-            [Text("local")],
-            [],
-            new Dictionary<string, byte[]?>
-            {
-                ["broadcast_address"] = address.GetAddressBytes(),
-                ["cluster_name"] = Text("CdcPipeline in-memory cluster"),
-                ["cql_version"] = Text("3.4.6"),
-                ["data_center"] = Text("datacenter1"),
-                ["host_id"] = Uuid(Guid.NewGuid()),
-                ["listen_address"] = address.GetAddressBytes(),
-                ["native_protocol_version"] = Text("4"),
-                ["partitioner"] = Text("org.apache.cassandra.dht.Murmur3Partitioner"),
-                ["rack"] = Text("rack1"),
-                ["release_version"] = Text(ReleaseVersion),
-                ["rpc_address"] = address.GetAddressBytes(),
-                ["schema_version"] = Uuid(SchemaVersion),
-            },
-            NextTimestamp(),
-            writeMarker: true);
-    }
-
-    private static byte[] Text(string value) => CqlCodec.Serialize(CqlType.Of(CqlTypeCode.Varchar), value).Bytes!;
-
-    private static byte[] Uuid(Guid value) => CqlCodec.Serialize(CqlType.Of(CqlTypeCode.Uuid), value).Bytes!;
 }

@@ -1,3 +1,5 @@
+using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
+
 namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>A cell: a value, or a tombstone (null value), with its write timestamp in microseconds.</summary>
@@ -70,6 +72,15 @@ internal sealed class CqlTableData(CqlTableSchema schema)
                 row.Cells[column] = cell;
             }
         }
+    }
+
+    /// <summary>Writes a row the server itself keeps (system tables): .NET values by column name, serialized by column type.</summary>
+    public void Insert(IReadOnlyDictionary<string, object?> values, long timestamp)
+    {
+        byte[] Key(CqlColumnDefinition column) => CqlCodec.Serialize(column.Type, values[column.Name]).Bytes
+            ?? throw new ArgumentException($"The key column {column.Name} of {Schema.Keyspace}.{Schema.Name} is null", nameof(values));
+        var cells = Schema.Regular.Where(c => values.ContainsKey(c.Name)).ToDictionary(c => c.Name, c => CqlCodec.Serialize(c.Type, values[c.Name]).Bytes, StringComparer.Ordinal);
+        Write([.. Schema.PartitionKey.Select(Key)], [.. Schema.Clustering.Select(Key)], cells, timestamp, writeMarker: true);
     }
 
     public void DeleteRow(byte[][] partitionKey, byte[][] clustering, long timestamp)

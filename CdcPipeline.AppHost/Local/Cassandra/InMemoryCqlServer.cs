@@ -36,7 +36,7 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
     {
         Username = username;
         Password = password;
-        Executor = new CqlStatementExecutor(_store);
+        Executor = new CqlStatementExecutor(_store, PushSchemaChange);
     }
 
     public int Port { get; private set; }
@@ -261,6 +261,14 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
                 "(maybe the host has been restarted?) or you have prepared too many queries and it has been evicted from the internal cache)",
                 writer => writer.WriteShortBytes(id));
 
+    private void PushSchemaChange(CqlSchemaChange change)
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.PushSchemaChange(change);
+        }
+    }
+
     private static TaskCompletionSource CompletedGate()
     {
         var gate = new TaskCompletionSource();
@@ -274,6 +282,11 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
         listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (_store.Sync)
+        {
+            _store.SetNativePort(Port);
+        }
+
         _listener = listener;
         _accepting = new CancellationTokenSource();
         var token = _accepting.Token;
