@@ -18,6 +18,9 @@ internal sealed class TableSchema
         Columns = columns;
         KeyColumns = keyColumns;
         FieldNames = columns.Select(c => FieldName(c.Name)).ToArray();
+        QualifiedName = table.ToString();
+        SpanName = $"capture {QualifiedName}";
+        TraceParentColumn = IndexOf(TraceParentColumnName);
         using var json = new JsonBuffer();
         json.WriteRaw(",\"schema\":"u8);
         json.WriteString(table.Schema);
@@ -56,7 +59,19 @@ internal sealed class TableSchema
         ValuePrefix = json.ToArray();
     }
 
+    /// <summary>The column whose value, a W3C traceparent, is the parent of the change's span (when it parses).</summary>
+    public const string TraceParentColumnName = "trace_parent";
+
     public TableId Table { get; }
+
+    /// <summary><c>schema.table</c>, for metrics and messages.</summary>
+    public string QualifiedName { get; }
+
+    /// <summary><c>capture {schema}.{table}</c>: the name of a change's span.</summary>
+    public string SpanName { get; }
+
+    /// <summary>The index of the <c>trace_parent</c> column, or -1.</summary>
+    public int TraceParentColumn { get; }
 
     public string Topic { get; }
 
