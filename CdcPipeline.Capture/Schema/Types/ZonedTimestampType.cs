@@ -102,8 +102,9 @@ internal sealed class ZonedTimestampType : ColumnType
             return true;
         }
 
-        // PostgreSQL writes offsets as +hh, +hh:mm or +hh:mm:ss; .NET wants +hh:mm.
-        if (text.Length > 3 && text[^3] is '+' or '-' && char.IsAsciiDigit(text[^2]) && char.IsAsciiDigit(text[^1]))
+        // PostgreSQL writes offsets as +hh, +hh:mm or +hh:mm:ss after the time; .NET wants +hh:mm.
+        var hasTime = text.Contains(' ', StringComparison.Ordinal) || text.Contains('T', StringComparison.Ordinal);
+        if (hasTime && text.Length > 3 && text[^3] is '+' or '-' && char.IsAsciiDigit(text[^2]) && char.IsAsciiDigit(text[^1]))
         {
             text += ":00";
         }
