@@ -47,6 +47,10 @@ internal sealed class CaptureTestSetup : IAsyncDisposable
         new(kafka, postgres.AdminConnectionString, await postgres.CreateDatabaseAsync("cdc_capture"),
             topicPrefix ?? $"cdc{Guid.NewGuid():N}"[..11]);
 
+    /// <summary>Settings only (no database, no slot), for tests of the capture's own checks.</summary>
+    public static CaptureTestSetup WithoutDatabase(KafkaTestClient kafka) =>
+        new(kafka, "Host=127.0.0.1;Database=postgres", "Host=127.0.0.1;Port=1;Database=unused", "cdc");
+
     /// <summary>Creates the change topics with <paramref name="partitions"/> partitions (the capture would auto-create them on the mock).</summary>
     public async Task CreateChangeTopicsAsync(int partitions = 6)
     {
@@ -111,6 +115,11 @@ internal sealed class CaptureTestSetup : IAsyncDisposable
     /// <summary>Waits (bounded) until the slot is not in use, then drops it.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Database == "unused")
+        {
+            return;
+        }
+
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
