@@ -5,9 +5,9 @@ namespace CdcPipeline.Tests.Capture;
 /// <summary>
 /// Writes users concurrently with the capture and logs, per user, every committed change as (op, version): the
 /// version is the unique <c>name</c> each write sets, so every change can be recognised in the published records.
-/// Each writer owns its users, so one user's changes commit in the order logged.
+/// Each writer owns its users, so one user's changes commit in the order logged; <c>pause</c> spaces its transactions.
 /// </summary>
-internal sealed class UserWriter(string connectionString, int writer, int seed)
+internal sealed class UserWriter(string connectionString, int writer, int seed, TimeSpan pause = default)
 {
     private readonly Random _random = new(seed);
     private readonly List<Guid> _live = [];
@@ -44,6 +44,12 @@ internal sealed class UserWriter(string connectionString, int writer, int seed)
         await connection.OpenAsync(CancellationToken.None);
         while (!stop.IsCancellationRequested)
         {
+            if (pause > TimeSpan.Zero)
+            {
+                // A steady load rather than a flood: the mock cluster keeps only ~5 MiB per partition.
+                await Task.Delay(pause, CancellationToken.None);
+            }
+
             var roll = _random.Next(100);
             if (_live.Count < 5 || roll < 30)
             {
