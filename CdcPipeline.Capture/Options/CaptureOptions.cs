@@ -37,8 +37,11 @@ public sealed class CaptureOptions
     /// <summary>Partitions, replication factor and min ISR of topics the capture creates.</summary>
     public TopicCreationOptions TopicCreation { get; set; } = new();
 
-    /// <summary>Bytes of records handed to Kafka but not yet acknowledged, above which reading the WAL pauses.</summary>
-    public long MaxInFlightBytes { get; set; } = 16 * 1024 * 1024;
+    /// <summary>
+    /// Bytes of records handed to Kafka but not yet acknowledged (key, value and ~512 bytes of bookkeeping each),
+    /// above which reading the WAL pauses. Memory in flight is about twice this (managed and librdkafka's copies).
+    /// </summary>
+    public long MaxInFlightBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>The longest backoff between attempts while PostgreSQL or Kafka is unavailable.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);

@@ -18,6 +18,12 @@ internal sealed class RecordPublisher : IDisposable
 {
     private static readonly TimeSpan QueueFullPause = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// What a record in flight costs besides its key and value: the headers, librdkafka's message and the managed
+    /// message Confluent.Kafka keeps for the delivery report. Counted so the budget approximates memory, not payload.
+    /// </summary>
+    private const int RecordOverhead = 512;
+
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly DebeziumHeaders _headers;
     private readonly InFlightBudget _budget;
@@ -59,12 +65,12 @@ internal sealed class RecordPublisher : IDisposable
         TableSchema schema, ChangeKind kind, byte[]? key, byte[] value, ActivityContext traceParent, ulong lsn, AckPosition position,
         CancellationToken cancellationToken)
     {
-        var valueBytes = (key?.Length ?? 0) + value.Length;
+        var valueBytes = (key?.Length ?? 0) + value.Length + RecordOverhead;
         await _budget.AcquireAsync(valueBytes, cancellationToken).ConfigureAwait(false);
         var tombstone = kind == ChangeKind.Delete;
         if (tombstone)
         {
-            await _budget.AcquireAsync(key?.Length ?? 0, cancellationToken).ConfigureAwait(false);
+            await _budget.AcquireAsync((key?.Length ?? 0) + RecordOverhead, cancellationToken).ConfigureAwait(false);
         }
 
         using var activity = StartChangeActivity(schema, kind, traceParent, lsn);
@@ -72,7 +78,7 @@ internal sealed class RecordPublisher : IDisposable
             .ConfigureAwait(false);
         if (tombstone)
         {
-            await ProduceAsync(schema.Topic, key, null, new Delivery(this, position, key?.Length ?? 0, null, kind), cancellationToken)
+            await ProduceAsync(schema.Topic, key, null, new Delivery(this, position, (key?.Length ?? 0) + RecordOverhead, null, kind), cancellationToken)
                 .ConfigureAwait(false);
         }
     }

@@ -14,7 +14,8 @@ namespace CdcPipeline.Capture.Publishing;
 /// </summary>
 internal static class TraceParents
 {
-    private const int MaxLength = 512;
+    /// <summary>A version-00 traceparent: <c>00-{32 hex}-{16 hex}-{2 hex}</c>.</summary>
+    private const int Length = 55;
 
     public static ActivityContext Read(TableSchema schema, RowImage? row)
     {
@@ -25,8 +26,9 @@ internal static class TraceParents
             return default;
         }
 
+        // Only values of a traceparent's length are parsed: no string is made of anything else.
         var text = row.Value(column);
-        if (text.Length is < 55 or > MaxLength)
+        if (text.Length != Length || text[2] != (byte)'-')
         {
             return default;
         }
