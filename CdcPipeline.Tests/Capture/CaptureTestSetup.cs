@@ -47,6 +47,10 @@ internal sealed class CaptureTestSetup : IAsyncDisposable
         new(kafka, postgres.AdminConnectionString, await postgres.CreateDatabaseAsync("cdc_capture"),
             topicPrefix ?? $"cdc{Guid.NewGuid():N}"[..11]);
 
+    /// <summary>A fresh database on a server of the test's own (that it may stop and start).</summary>
+    public static async Task<CaptureTestSetup> CreateAsync(LocalPostgresCluster cluster, KafkaTestClient kafka) =>
+        new(kafka, cluster.ConnectionString, await cluster.CreateDatabaseAsync("cdc_capture"), $"cdc{Guid.NewGuid():N}"[..11]);
+
     /// <summary>Settings only (no database, no slot), for tests of the capture's own checks.</summary>
     public static CaptureTestSetup WithoutDatabase(KafkaTestClient kafka) =>
         new(kafka, "Host=127.0.0.1;Database=postgres", "Host=127.0.0.1;Port=1;Database=unused", "cdc");
@@ -87,7 +91,7 @@ internal sealed class CaptureTestSetup : IAsyncDisposable
 
     public async Task ExecuteAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(DatabaseConnectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
@@ -95,7 +99,7 @@ internal sealed class CaptureTestSetup : IAsyncDisposable
 
     public async Task<T> ScalarAsync<T>(string sql, string? connectionString = null)
     {
-        await using var connection = new NpgsqlConnection(connectionString ?? DatabaseConnectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString ?? DatabaseConnectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
@@ -104,13 +108,17 @@ internal sealed class CaptureTestSetup : IAsyncDisposable
     /// <summary>The slot's <c>confirmed_flush_lsn</c> as a number, or null when the slot does not exist.</summary>
     public async Task<ulong?> ConfirmedFlushLsnAsync()
     {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(AdminConnectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::text FROM pg_replication_slots WHERE slot_name = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = SlotName });
         return await command.ExecuteScalarAsync() is string text ? ulong.Parse(text, CultureInfo.InvariantCulture) : null;
     }
+
+    /// <summary>The test's own connections are not pooled: a server a test restarts leaves no broken pooled connection behind.</summary>
+    private static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
     /// <summary>Waits (bounded) until the slot is not in use, then drops it.</summary>
     public async ValueTask DisposeAsync()
@@ -120,7 +128,7 @@ internal sealed class CaptureTestSetup : IAsyncDisposable
             return;
         }
 
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(AdminConnectionString));
         await connection.OpenAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
