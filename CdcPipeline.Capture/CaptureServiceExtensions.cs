@@ -93,5 +93,10 @@ public static class CaptureServiceExtensions
 
         config.LingerMs ??= 5;
         config.ClientId ??= "cdc-capture";
+        // Delivery reports are read for their status only: no key, value or headers copied back per record.
+        if (config.Get("dotnet.producer.delivery.report.fields") is null)
+        {
+            config.Set("dotnet.producer.delivery.report.fields", "status");
+        }
     }
 }

@@ -49,7 +49,7 @@ public sealed partial class CaptureCrashTests(PostgresFixture postgres)
 
         await stop.CancelAsync();
         await Task.WhenAll(writing);
-        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
         using (var last = CaptureProcess.Start(environment))
         {
             await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() >= (ulong)end, "the last capture process to catch up");

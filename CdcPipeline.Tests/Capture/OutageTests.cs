@@ -64,7 +64,7 @@ public sealed class OutageTests(KafkaFixture kafka, PostgresFixture postgres) : 
             return entry.Status == HealthStatus.Unhealthy && entry.Description!.Contains("Kafka", StringComparison.Ordinal);
         }, "the capture to report Kafka's silence");
         // Nothing Kafka did not acknowledge is confirmed to the slot.
-        var during = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        var during = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
         Assert.True(await setup.ConfirmedFlushLsnAsync() < (ulong)during);
         mock.SetAllBrokersUp();
 

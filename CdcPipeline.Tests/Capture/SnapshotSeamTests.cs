@@ -42,7 +42,7 @@ public sealed class SnapshotSeamTests(PostgresFixture postgres)
             await stop.CancelAsync();
             await Task.WhenAll(writing);
 
-            var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+            var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
             await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() >= (ulong)end, "the capture to confirm the last write");
         }
 

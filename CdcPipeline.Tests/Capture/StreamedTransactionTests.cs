@@ -45,7 +45,7 @@ public sealed class StreamedTransactionTests(PostgresFixture postgres)
             """);
 
         var records = await kafka.ConsumeAllAsync(setup.UsersTopic, 2000 + 2 + 2, CaptureWait.Deadline);
-        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
         await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() >= (ulong)end, "the capture to confirm the transaction");
         records = await kafka.ReadToEndAsync(setup.UsersTopic, TimeSpan.FromSeconds(30));
 
@@ -87,7 +87,7 @@ public sealed class StreamedTransactionTests(PostgresFixture postgres)
         var counting = CountAsync(kafka, setup.UsersTopic, rows);
         await setup.ExecuteAsync(Rows("big-", 15, rows));
         var size = await setup.ScalarAsync<long>("SELECT sum(pg_column_size(u.*))::int8 FROM users u");
-        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
         await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() >= (ulong)end, "the capture to confirm the transaction", TimeSpan.FromMinutes(5));
         var peak = capture.PeakResidentBytes();
         TestContext.Current.TestOutputHelper?.WriteLine(

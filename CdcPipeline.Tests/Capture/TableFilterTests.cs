@@ -31,7 +31,7 @@ public sealed class TableFilterTests(KafkaFixture kafka, PostgresFixture postgre
             "the four ignored changes of public.audit to be counted");
         Assert.Empty(await kafka.ReadToEndAsync($"{setup.TopicPrefix}.public.audit", TimeSpan.FromSeconds(5)));
         // The slot moves past the transactions of the ignored table too.
-        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+        var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
         await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() > (ulong)end, "the slot to pass the last transaction", TimeSpan.FromSeconds(60));
     }
 }
