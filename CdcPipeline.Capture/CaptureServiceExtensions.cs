@@ -64,6 +64,7 @@ public static class CaptureServiceExtensions
         services.AddSingleton<OffsetStore>();
         services.AddSingleton<TopicProvisioner>();
         services.AddSingleton<HeartbeatEmitter>();
+        services.AddSingleton<KafkaStallMonitor>();
         services.AddSingleton<InitialSnapshot>();
         services.AddSingleton<CaptureStarter>();
         services.AddSingleton<ChangeStreamer>();

@@ -28,6 +28,7 @@ internal sealed class ChangeStreamer(
     PostgresConnections connections,
     CatalogReader catalog,
     HeartbeatEmitter heartbeats,
+    KafkaStallMonitor kafkaStalls,
     IOptions<CaptureOptions> options,
     CaptureTelemetry telemetry,
     ReplicationProgress progress,
@@ -76,6 +77,7 @@ internal sealed class ChangeStreamer(
         var reading = ReadAsync(replication, handler, stream, connected, session.Token);
         var confirming = ConfirmAsync(replication, tracker, start.Lsn, session.Token);
         var beating = heartbeats.RunAsync(session.Token);
+        var watching = kafkaStalls.RunAsync(session.Token);
         try
         {
             var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
@@ -94,6 +96,7 @@ internal sealed class ChangeStreamer(
             await session.CancelAsync().ConfigureAwait(false);
             await Quietly(confirming).ConfigureAwait(false);
             await Quietly(beating).ConfigureAwait(false);
+            await Quietly(watching).ConfigureAwait(false);
             await Quietly(reading).ConfigureAwait(false);
         }
 

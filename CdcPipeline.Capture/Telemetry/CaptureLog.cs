@@ -63,6 +63,12 @@ internal static partial class CaptureLog
     [LoggerMessage(20, LogLevel.Warning, "Kafka reports a fatal producer error; the capture stops: {Reason}")]
     public static partial void FatalKafkaError(this ILogger logger, string reason);
 
+    [LoggerMessage(22, LogLevel.Warning, "Kafka has acknowledged no record for {Waiting} (more than Capture:MaxHealthyLag); reading the WAL waits, librdkafka keeps retrying, nothing is dropped")]
+    public static partial void KafkaStalled(this ILogger logger, TimeSpan waiting);
+
+    [LoggerMessage(23, LogLevel.Information, "Kafka acknowledges records again")]
+    public static partial void KafkaResumed(this ILogger logger);
+
     [LoggerMessage(21, LogLevel.Warning, "Records still unacknowledged by Kafka after {Timeout} at shutdown: {Count}; they are published again from the slot on the next start")]
     public static partial void ShutdownFlushIncomplete(this ILogger logger, TimeSpan timeout, int count);
 }
