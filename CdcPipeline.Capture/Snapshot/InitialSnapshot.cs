@@ -30,6 +30,7 @@ internal sealed class InitialSnapshot(
     IOptions<CaptureOptions> options,
     CaptureTelemetry telemetry,
     CaptureHealth health,
+    ReplicationProgress progress,
     TimeProvider clock,
     ILogger<InitialSnapshot> logger)
 {
@@ -83,7 +84,7 @@ internal sealed class InitialSnapshot(
         }
 
         var factory = new TableSchemaFactory(settings.TopicPrefix, settings.SchemasEnable);
-        var tracker = new AcknowledgementTracker(consistentPoint, clock, telemetry, new ReplicationProgress(clock));
+        var tracker = new AcknowledgementTracker(consistentPoint, clock, telemetry, progress);
         var position = tracker.Open(commitMicros: 0);
         using var encoder = new RecordEncoder(settings.TopicPrefix, connections.Database, clock);
         var source = new SourcePosition(timestampMicros, transactionId, consistentPoint, LastCommitLsn: null);
