@@ -70,10 +70,3 @@ internal sealed class RowImage
 
     private readonly record struct Slot(ColumnValueKind Kind, int Offset, int Length);
 }
-
-internal enum ColumnValueKind : byte
-{
-    Null = (byte)'n',
-    UnchangedToast = (byte)'u',
-    Value = (byte)'b',
-}
