@@ -1,3 +1,4 @@
+using CdcPipeline.AppHost.Local.Kafka;
 using System.Text.RegularExpressions;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;

@@ -1,3 +1,4 @@
+using CdcPipeline.AppHost.Local.Kafka;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
