@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Cql;
 using CdcPipeline.CassandraSink.Decoding;
 using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
@@ -151,7 +152,8 @@ internal sealed class ChangeBatchProcessor(
             return refused;
         }
 
-        var byWrite = refusals.ToDictionary<RefusedWrite, CqlWrite, Cql.CqlServerException>(refusal => refusal.Write, refusal => refusal.Error, ReferenceEqualityComparer.Instance);
+        var byWrite = refusals.ToDictionary<RefusedWrite, CqlWrite, CqlServerException>(
+            refusal => refusal.Write, refusal => refusal.Error, ReferenceEqualityComparer.Instance);
         foreach (var message in messages)
         {
             var errors = message.Writes

@@ -127,6 +127,7 @@ internal sealed class PartitionWorker
                         _processedEnd = batch[^1].Offset.Value + 1;
                         if (cohort is not null)
                         {
+                            _retries.RemoveAll(retry => retry.IsCompleted);
                             _retries.Add(RetryAsync(cohort));
                         }
                     }
