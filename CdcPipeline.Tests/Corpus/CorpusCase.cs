@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace CdcPipeline.Tests.Corpus;
 
 /// <summary>
-/// One input of the bad-input corpus (<c>Corpus/{area}/manifest.json</c>): a file holding a message value byte for
+/// One input of the bad-input corpus (<c>Corpus/{area}/cases.json</c>): a file holding a message value byte for
 /// byte, the topic it is sent to, the id of the row it is about, and what must become of it: <c>stored</c> (then
 /// <see cref="Row"/> is the row as the tests print it), <c>dead-letter</c> (then <see cref="Reason"/> is part of the
 /// <c>dlq.reason</c> header) or <c>ignored</c>. In a file, <c>@@x*N@@</c> stands for N times the character x, so that
@@ -57,7 +57,7 @@ public sealed partial record CorpusCase
     /// <summary>Every case of <paramref name="area"/> (<c>consumer</c>, <c>sink</c>), in manifest order.</summary>
     public static IReadOnlyList<CorpusCase> Load(string area)
     {
-        using var manifest = JsonDocument.Parse(System.IO.File.ReadAllBytes(Path.Combine(Directory(area), "manifest.json")));
+        using var manifest = JsonDocument.Parse(System.IO.File.ReadAllBytes(Path.Combine(Directory(area), "cases.json")));
         return manifest.RootElement.EnumerateArray()
             .Select(entry => entry.Deserialize<CorpusCase>()! with
             {
