@@ -18,7 +18,7 @@ internal static class SinkTelemetry
 
     /// <summary>Messages set aside on the dead-letter topic, by topic.</summary>
     public static readonly Counter<long> ChangesDeadLettered = Meter.CreateCounter<long>(
-        "cdc.sink.changes.dead_lettered", "{change}", "Change events that could not be decoded, sent to the dead-letter topic.");
+        "cdc.sink.changes.dead_lettered", "{change}", "Change events set aside on the dead-letter topic: undecodable, truncates, or a write Cassandra refused for its values.");
 
     /// <summary>Changes of tables the sink does not know, by table.</summary>
     public static readonly Counter<long> ChangesIgnored = Meter.CreateCounter<long>(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.CassandraSink.Decoding;
 using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
@@ -13,7 +14,8 @@ namespace CdcPipeline.CassandraSink.Consuming;
 /// <summary>
 /// Does everything a consumed batch needs before its offsets may be stored: decodes each message, dead-letters the
 /// undecodable ones, counts tombstones and unknown tables, and writes the changes to Cassandra, retrying until
-/// Cassandra acknowledged them.
+/// Cassandra acknowledged them. A change whose write Cassandra refuses for its own values is isolated and
+/// dead-lettered with Cassandra's reason; the rest of the batch is applied.
 /// </summary>
 internal sealed class ChangeBatchProcessor(
     DebeziumDecoder decoder,
@@ -45,20 +47,22 @@ internal sealed class ChangeBatchProcessor(
             }
 
             var partitionBatches = PartitionBatch.Group(messages.SelectMany(m => m.Writes));
+            IReadOnlyList<RefusedWrite> refusals = [];
             if (partitionBatches.Count > 0)
             {
                 await _retry.RunAsync(
                     "Writing to Cassandra",
-                    token => writer.WriteAsync(partitionBatches, token),
+                    async token => refusals = await writer.WriteAsync(partitionBatches, token).ConfigureAwait(false),
                     IsTransient,
                     cancellationToken).ConfigureAwait(false);
             }
 
+            var refused = await DeadLetterRefusedAsync(messages, refusals, cancellationToken).ConfigureAwait(false);
             var acknowledged = time.GetUtcNow();
             var changes = 0;
             foreach (var message in messages)
             {
-                if (message.Outcome is DecodeOutcome.Change { Row: var row })
+                if (message.Outcome is DecodeOutcome.Change { Row: var row } && !refused.Contains(message))
                 {
                     changes++;
                     resets.Observe(message.Result.TopicPartitionOffset, row.Position);
@@ -129,13 +133,56 @@ internal sealed class ChangeBatchProcessor(
                 logger.UnknownTable(table, result.Topic, result.Partition.Value, result.Offset.Value);
                 break;
             case DecodeOutcome.Undecodable(var reason):
-                await PublishInTraceAsync(message, reason, cancellationToken).ConfigureAwait(false);
-                SinkTelemetry.ChangesDeadLettered.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
-                message.Process?.SetStatus(ActivityStatusCode.Error, reason);
-                message.Process?.SetTag("cdc.dead_letter.reason", reason);
-                logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason);
+                await DeadLetterAsync(message, reason, cancellationToken).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Dead-letters each change with a write Cassandra refused, naming the statement, the row and Cassandra's error;
+    /// returns those messages. Their other writes may have been applied (every write stands on its own, stamped with
+    /// the change's write timestamp).
+    /// </summary>
+    private async Task<HashSet<ConsumedMessage>> DeadLetterRefusedAsync(
+        List<ConsumedMessage> messages, IReadOnlyList<RefusedWrite> refusals, CancellationToken cancellationToken)
+    {
+        var refused = new HashSet<ConsumedMessage>(ReferenceEqualityComparer.Instance);
+        if (refusals.Count == 0)
+        {
+            return refused;
+        }
+
+        var byWrite = refusals.ToDictionary<RefusedWrite, CqlWrite, CqlServerException>(
+            refusal => refusal.Write, refusal => refusal.Error, ReferenceEqualityComparer.Instance);
+        foreach (var message in messages)
+        {
+            var errors = message.Writes
+                .Where(write => byWrite.ContainsKey(write))
+                .Select(write => $"{write.Statement.Name} of {write.Partition}: {byWrite[write].Message}")
+                .ToArray();
+            if (errors.Length == 0)
+            {
+                continue;
+            }
+
+            var table = ((DecodeOutcome.Change)message.Outcome).Row.Table;
+            var reason = $"Cassandra refused the write of a change of {table}: {string.Join("; ", errors)}"
+                + (errors.Length < message.Writes.Count ? $" ({message.Writes.Count - errors.Length} other writes of the change were applied)" : string.Empty);
+            await DeadLetterAsync(message, reason, cancellationToken).ConfigureAwait(false);
+            refused.Add(message);
+        }
+
+        return refused;
+    }
+
+    private async Task DeadLetterAsync(ConsumedMessage message, string reason, CancellationToken cancellationToken)
+    {
+        var result = message.Result;
+        await PublishInTraceAsync(message, reason, cancellationToken).ConfigureAwait(false);
+        SinkTelemetry.ChangesDeadLettered.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
+        message.Process?.SetStatus(ActivityStatusCode.Error, reason);
+        message.Process?.SetTag("cdc.dead_letter.reason", reason);
+        logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason);
     }
 
     /// <summary>The dead letter's publish span joins the message's own trace.</summary>
@@ -146,7 +193,7 @@ internal sealed class ChangeBatchProcessor(
         try
         {
             await _retry.RunAsync(
-                "Dead-lettering an undecodable change",
+                "Dead-lettering a change",
                 token => deadLetters.PublishAsync(message.Result, reason, error: null, token),
                 DeadLetterFailures.IsTransient,
                 cancellationToken).ConfigureAwait(false);

@@ -9,9 +9,12 @@ namespace CdcPipeline.CassandraSink.Decoding;
 /// <summary>
 /// Decodes the value of a Debezium PostgreSQL change event (JSON converter, with or without schemas) into a
 /// <see cref="RowChange"/> of a known table; anything else becomes a tombstone, unknown-table or undecodable outcome.
+/// A field given twice is refused (Debezium never writes one; which one counts would be a guess).
 /// </summary>
 internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
 {
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     private readonly SinkOptions _options = options.Value;
 
     public DecodeOutcome Decode(ReadOnlySpan<byte> value, bool isNull)
@@ -23,13 +26,13 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
 
         try
         {
-            var reader = new Utf8JsonReader(value);
-            using var document = JsonDocument.ParseValue(ref reader);
+            using var document = JsonDocument.Parse(value.ToArray(), Strict);
             return Decode(document.RootElement);
         }
         catch (JsonException ex)
         {
-            return new DecodeOutcome.Undecodable($"the value is not JSON: {ex.Message}");
+            var at = JsonFailure.Locate(value) is { } path ? $" (at {path})" : string.Empty;
+            return new DecodeOutcome.Undecodable($"the value is not JSON{at}: {ex.Message}");
         }
         catch (ChangeDecodingException ex)
         {
@@ -108,9 +111,14 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
 
     private static ChangeOperation Operation(JsonElement payload)
     {
-        if (!payload.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String)
+        if (!payload.TryGetProperty("op", out var op) || op.ValueKind == JsonValueKind.Null)
         {
             throw new ChangeDecodingException("op is missing");
+        }
+
+        if (op.ValueKind != JsonValueKind.String)
+        {
+            throw new ChangeDecodingException($"op is a JSON {op.ValueKind}, not a string (c, r, u, d)");
         }
 
         return op.GetString() switch

@@ -26,7 +26,7 @@ internal sealed class RowReader(
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id)
+        return value.ValueKind == JsonValueKind.String && Guid.TryParse(String(column, value), out var id)
             ? id
             : throw Invalid(column, $"{value.GetRawText()} is not a uuid string (io.debezium.data.Uuid)");
     }
@@ -35,7 +35,7 @@ internal sealed class RowReader(
     {
         var value = Value(column) ?? throw Missing(column);
         return value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
+            ? String(column, value)
             : throw Invalid(column, $"{value.GetRawText()} is not a string");
     }
 
@@ -81,7 +81,7 @@ internal sealed class RowReader(
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.String || !TryParseIso(value.GetString()!, out var timestamp))
+        if (value.ValueKind != JsonValueKind.String || !TryParseIso(String(column, value), out var timestamp))
         {
             throw Invalid(column, $"{value.GetRawText()} is not an ISO-8601 timestamp with offset (io.debezium.time.ZonedTimestamp)");
         }
@@ -177,6 +177,22 @@ internal sealed class RowReader(
         value.ValueKind == JsonValueKind.Number
             ? value.GetRawText()
             : throw new FormatException($"{value.GetRawText()} is not a number");
+
+    /// <summary>
+    /// A JSON string's text. Invalid UTF-8, or an escaped half of a UTF-16 pair (<c>\ud800</c>), is not text and is
+    /// refused, naming the column (Cassandra would store a replacement character instead).
+    /// </summary>
+    private string String(string column, JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid(column, "the string is not valid Unicode text (invalid UTF-8, or an escaped lone surrogate)");
+        }
+    }
 
     private JsonElement? Value(string column) =>
         row.TryGetProperty(column, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;

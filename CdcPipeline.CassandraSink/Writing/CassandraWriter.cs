@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using Microsoft.Extensions.Options;
 
@@ -5,7 +6,10 @@ namespace CdcPipeline.CassandraSink.Writing;
 
 /// <summary>
 /// Sends planned writes to Cassandra: one unlogged BATCH per partition (a single statement alone), partitions in
-/// parallel. Returns once Cassandra acknowledged every write at the configured consistency; throws otherwise.
+/// parallel. Returns once Cassandra acknowledged every write at the configured consistency, except writes Cassandra
+/// refuses for their own values (<see cref="CassandraFailures.IsRowRefusal"/>): a refused batch is split into its
+/// statements, each sent alone, and the statements still refused come back with Cassandra's error while the others
+/// are applied. Any other failure throws (the caller retries the whole write: every write is idempotent).
 /// </summary>
 internal sealed class CassandraWriter(CqlSession session, IOptions<SinkOptions> options)
 {
@@ -13,15 +17,45 @@ internal sealed class CassandraWriter(CqlSession session, IOptions<SinkOptions> 
 
     private readonly SinkOptions _options = options.Value;
 
-    public Task WriteAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
+    public async Task<IReadOnlyList<RefusedWrite>> WriteAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken cancellationToken)
+    {
+        var refused = new ConcurrentBag<RefusedWrite>();
+        await Parallel.ForEachAsync(
             batches,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (batch, token) => await WriteAsync(batch, token).ConfigureAwait(false));
+            async (batch, token) =>
+            {
+                try
+                {
+                    await WriteAsync(batch.Writes, token).ConfigureAwait(false);
+                }
+                catch (CqlServerException error) when (CassandraFailures.IsRowRefusal(error))
+                {
+                    if (batch.Writes.Count == 1)
+                    {
+                        refused.Add(new RefusedWrite(batch.Writes[0], error));
+                        return;
+                    }
 
-    private async Task WriteAsync(PartitionBatch batch, CancellationToken cancellationToken)
+                    foreach (var write in batch.Writes)
+                    {
+                        try
+                        {
+                            await WriteAsync([write], token).ConfigureAwait(false);
+                        }
+                        catch (CqlServerException alone) when (CassandraFailures.IsRowRefusal(alone))
+                        {
+                            refused.Add(new RefusedWrite(write, alone));
+                        }
+                    }
+                }
+            }).ConfigureAwait(false);
+        return [.. refused];
+    }
+
+    private async Task WriteAsync(IReadOnlyList<CqlWrite> writes, CancellationToken cancellationToken)
     {
-        if (batch.Writes is [var single])
+        if (writes is [var single])
         {
             await session.ExecuteAsync(
                 await StatementAsync(single, cancellationToken).ConfigureAwait(false),
@@ -31,7 +65,7 @@ internal sealed class CassandraWriter(CqlSession session, IOptions<SinkOptions> 
         }
 
         var cqlBatch = new CqlBatch(CqlBatchType.Unlogged) { Consistency = _options.WriteConsistency };
-        foreach (var write in batch.Writes)
+        foreach (var write in writes)
         {
             cqlBatch.Add(await StatementAsync(write, cancellationToken).ConfigureAwait(false));
         }
@@ -46,3 +80,6 @@ internal sealed class CassandraWriter(CqlSession session, IOptions<SinkOptions> 
         return CqlStatement.Prepared(prepared, write.Statement.Bind(write.Values, write.Timestamp));
     }
 }
+
+/// <summary>A write Cassandra refused for its own values, sent alone, with Cassandra's error.</summary>
+internal sealed record RefusedWrite(CqlWrite Write, CqlServerException Error);

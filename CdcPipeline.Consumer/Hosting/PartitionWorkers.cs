@@ -11,10 +11,13 @@ namespace CdcPipeline.Consumer.Hosting;
 /// <summary>
 /// One <see cref="PartitionWorker"/> per assigned partition, following the group's rebalances: assigned partitions
 /// get a worker; revoked ones finish their batch in hand and commit before they go; lost ones stop without
-/// committing. Also pauses a partition whose worker falls behind, so memory stays bounded.
+/// committing. Also pauses a partition whose worker falls behind or has too many events parked, so memory stays
+/// bounded.
 /// </summary>
 internal sealed class PartitionWorkers(
     PartitionBatchProcessor processor,
+    MissingUserRetry missingUserRetry,
+    ConsumerHealth health,
     IOptions<ConsumerOptions> options,
     ILogger<PartitionWorkers> logger)
 {
@@ -54,7 +57,10 @@ internal sealed class PartitionWorkers(
         }
     }
 
-    /// <summary>Resumes paused partitions whose workers have caught up; reports a failed worker.</summary>
+    /// <summary>
+    /// Pauses partitions whose park is full, resumes paused partitions whose workers have caught up and whose park has
+    /// drained; reports a failed worker.
+    /// </summary>
     public void Supervise(IConsumer<byte[]?, byte[]?> consumer)
     {
         foreach (var worker in _workers.Values)
@@ -64,7 +70,13 @@ internal sealed class PartitionWorkers(
                 Failure = (worker.Partition, worker.Completion.Exception!.GetBaseException());
             }
 
-            if (worker.Paused && worker.Queued <= _options.MaxQueuedPerPartition / 2)
+            if (!worker.Paused && worker.ParkFull)
+            {
+                consumer.Pause([worker.Partition]);
+                worker.Paused = true;
+                logger.ParkFull(worker.Partition.Topic, worker.Partition.Partition.Value, worker.Parked, _options.MaxParkedPerPartition);
+            }
+            else if (worker.Paused && !worker.ParkFull && worker.Queued <= _options.MaxQueuedPerPartition / 2)
             {
                 consumer.Resume([worker.Partition]);
                 worker.Paused = false;
@@ -145,9 +157,10 @@ internal sealed class PartitionWorkers(
     private PartitionWorker Start(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
     {
         _consumer = consumer;
-        return new PartitionWorker(partition, processor, _options, StoreOffset, _abort.Token)
+        return new PartitionWorker(partition, processor, missingUserRetry, health, _options, StoreOffset, _abort.Token)
         {
             BatchAbandoned = (abandoned, grace) => logger.BatchAbandoned(abandoned.Topic, abandoned.Partition.Value, grace),
+            ParkedLeft = (stopped, count, offset) => logger.AwaitingUsersDeferred(count, stopped.Topic, stopped.Partition.Value, offset),
         };
     }
 

@@ -20,11 +20,23 @@ public sealed class ConsumerOptions
     /// <summary>When set, the consumer exits (code 0) after this long without a message once it has caught up.</summary>
     public TimeSpan? IdleTimeout { get; set; }
 
-    /// <summary>How long an order waits, retried with exponential backoff, for its user before it is dead-lettered.</summary>
+    /// <summary>
+    /// How long an order waits, parked and retried with exponential backoff, for its user before it is dead-lettered;
+    /// counted per parked key, while PostgreSQL is reachable.
+    /// </summary>
     public TimeSpan MissingUserRetryBudget { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The first backoff delay of the missing-user retry; each next delay doubles (with jitter).</summary>
+    /// <summary>The first backoff delay of the missing-user retry; the next delays grow exponentially (with jitter).</summary>
     public TimeSpan MissingUserRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest backoff delay of the missing-user retry.</summary>
+    public TimeSpan MissingUserRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Events of one partition parked behind orders waiting for their users, at which the partition is paused (its
+    /// worker takes no new batch) until the park has drained to half of it.
+    /// </summary>
+    public int MaxParkedPerPartition { get; set; } = 5000;
 
     /// <summary>The longest backoff delay between attempts while PostgreSQL is unavailable.</summary>
     public TimeSpan DatabaseRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);

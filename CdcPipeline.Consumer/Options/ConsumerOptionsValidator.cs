@@ -31,6 +31,11 @@ public sealed class ConsumerOptionsValidator : IValidateOptions<ConsumerOptions>
             failures.Add($"{Section}:MaxQueuedPerPartition must be at least {Section}:BatchSize ({options.BatchSize}) (was {options.MaxQueuedPerPartition}).");
         }
 
+        if (options.MaxParkedPerPartition is < 1 or > 1_000_000)
+        {
+            failures.Add($"{Section}:MaxParkedPerPartition must be between 1 and 1000000 (was {options.MaxParkedPerPartition}).");
+        }
+
         RequireRange(failures, $"{Section}:BatchTimeout", options.BatchTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
         if (options.IdleTimeout is { } idle)
         {
@@ -39,6 +44,7 @@ public sealed class ConsumerOptionsValidator : IValidateOptions<ConsumerOptions>
 
         RequireRange(failures, $"{Section}:MissingUserRetryBudget", options.MissingUserRetryBudget, TimeSpan.Zero, TimeSpan.FromHours(1));
         RequireRange(failures, $"{Section}:MissingUserRetryDelay", options.MissingUserRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        RequireRange(failures, $"{Section}:MissingUserRetryMaxDelay", options.MissingUserRetryMaxDelay, options.MissingUserRetryDelay, TimeSpan.FromMinutes(5));
         RequireRange(failures, $"{Section}:StopGracePeriod", options.StopGracePeriod, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         RequireRange(failures, $"{Section}:DatabaseRetryMaxDelay", options.DatabaseRetryMaxDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
 

@@ -12,7 +12,8 @@ namespace CdcPipeline.Consumer.Persistence;
 /// <summary>
 /// Waits out an unavailable PostgreSQL: retries with exponential backoff (capped by
 /// <c>Consumer:DatabaseRetryMaxDelay</c>) for as long as it takes, reporting unhealthy meanwhile. The partition
-/// waits with it, so nothing is skipped; it resumes with the same batch.
+/// waits with it, so nothing is skipped; it resumes with the same batch. <see cref="Unavailable"/> adds up the time
+/// PostgreSQL was unreachable, as any worker saw it: from a first failure until the next success of any worker.
 /// </summary>
 public sealed class DatabaseRetry
 {
@@ -20,6 +21,9 @@ public sealed class DatabaseRetry
     private readonly ConsumerHealth _health;
     private readonly ILogger<DatabaseRetry> _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly Lock _outage = new();
+    private long? _unavailableSince;
+    private TimeSpan _unavailableBefore;
 
     public DatabaseRetry(
         NpgsqlDataSource dataSource, IOptions<ConsumerOptions> options, ConsumerHealth health, TimeProvider timeProvider,
@@ -53,15 +57,22 @@ public sealed class DatabaseRetry
             .Build();
     }
 
-    /// <summary>
-    /// Runs <paramref name="action"/> until PostgreSQL takes it; <paramref name="unavailable"/> learns how long it was
-    /// unreachable (from the first failure to the success), when it was.
-    /// </summary>
-    public async Task<T> ExecuteAsync<T>(
-        Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken, Action<TimeSpan>? unavailable = null)
+    /// <summary>How long PostgreSQL has been unreachable in all since the consumer started, an outage going on included.</summary>
+    public TimeSpan Unavailable
+    {
+        get
+        {
+            lock (_outage)
+            {
+                return _unavailableBefore + (_unavailableSince is { } since ? _timeProvider.GetElapsedTime(since) : TimeSpan.Zero);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> until PostgreSQL takes it.</summary>
+    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
         var failures = 0;
-        var firstFailure = 0L;
         var result = await _pipeline.ExecuteAsync(
             async token =>
             {
@@ -71,9 +82,10 @@ public sealed class DatabaseRetry
                 }
                 catch (Exception exception) when (DatabaseErrors.IsRetryable(exception))
                 {
-                    if (failures++ == 0)
+                    failures++;
+                    lock (_outage)
                     {
-                        firstFailure = _timeProvider.GetTimestamp();
+                        _unavailableSince ??= _timeProvider.GetTimestamp();
                     }
 
                     throw;
@@ -81,9 +93,13 @@ public sealed class DatabaseRetry
             },
             cancellationToken);
 
-        if (failures > 0)
+        lock (_outage)
         {
-            unavailable?.Invoke(_timeProvider.GetElapsedTime(firstFailure));
+            if (_unavailableSince is { } since)
+            {
+                _unavailableBefore += _timeProvider.GetElapsedTime(since);
+                _unavailableSince = null;
+            }
         }
 
         if (failures > 0 || _health.IsDatabaseFailing)

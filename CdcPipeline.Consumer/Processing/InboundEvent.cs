@@ -13,7 +13,7 @@ internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Acti
 
     public EntityChange? Change { get; } = decoded.Change;
 
-    /// <summary>Why the event is dead-lettered (null while it is applied or pending).</summary>
+    /// <summary>Why the event is dead-lettered (null while it is applied, parked or pending).</summary>
     public string? Failure { get; private set; } = decoded.Error;
 
     public string? FailureKind { get; private set; } = decoded.Error is null ? null : "invalid";
@@ -22,17 +22,12 @@ internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Acti
 
     public bool Applied { get; private set; }
 
-    /// <summary>Still waiting for its user when the worker stopped: neither applied nor dead-lettered, redelivered later.</summary>
-    public bool Deferred { get; private set; }
-
     /// <summary>Older than its row (or redelivered): skipped, the row already holds newer data.</summary>
     public bool Stale { get; private set; }
 
     public void MarkApplied() => Applied = true;
 
     public void MarkStale() => Stale = true;
-
-    public void MarkDeferred() => Deferred = true;
 
     public void MarkFailed(string kind, string reason, Exception? error = null)
     {

@@ -13,8 +13,10 @@ namespace CdcPipeline.Consumer.Processing;
 
 /// <summary>
 /// One batch of one partition, start to end: decode and validate, write every valid change in one transaction,
-/// give orders whose user has not arrived their retry budget, dead-letter what cannot be applied, and only then
-/// hand back the offset to store.
+/// park orders whose user has not arrived (with the later events of those orders) so that every other key goes on,
+/// and dead-letter what cannot be applied. The parked events are attempted again on their schedule
+/// (<see cref="RetryParkedAsync"/>) and dead-lettered once their budget is spent (<see cref="ExpireAsync"/>). The
+/// worker stores offsets after each step, never past the oldest parked event.
 /// </summary>
 internal sealed class PartitionBatchProcessor(
     ChangeApplier applier,
@@ -25,39 +27,51 @@ internal sealed class PartitionBatchProcessor(
     OrderChangeWriter orderWriter,
     ConsumerTelemetry telemetry,
     IOptions<ConsumerOptions> options,
+    TimeProvider timeProvider,
     ILogger<PartitionBatchProcessor> logger)
 {
     private readonly ConsumerOptions _options = options.Value;
 
     /// <summary>
-    /// Processes the batch; returns the offset to store: the batch's last offset + 1, or, when <paramref name="stopping"/>
-    /// ended a missing-user wait, the offset of the first event still waiting (null when that is the batch's first),
-    /// so it and everything after it are redelivered.
+    /// Processes the batch. Orders waiting for their users go to <paramref name="park"/> (none for the users topic,
+    /// or with a zero budget: then they are dead-lettered at once); returns the cohort of keys the batch newly parked.
     /// </summary>
-    public async Task<TopicPartitionOffset?> ProcessAsync(
-        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken stopping, CancellationToken cancellationToken)
+    public async Task<ParkCohort?> ProcessAsync(
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, ParkedOrders? park, CancellationToken cancellationToken)
     {
         var first = batch[0];
         var isUsers = string.Equals(first.Topic, _options.Topics.Users, StringComparison.Ordinal);
         var events = Decode(batch, isUsers);
+        var parked = new HashSet<InboundEvent>();
         try
         {
+            ParkCohort? cohort = null;
             var valid = events.Where(inbound => inbound.Change is not null).ToArray();
             if (valid.Length > 0)
             {
-                await WriteAsync(isUsers ? userWriter : orderWriter, first.Topic, valid, stopping, cancellationToken);
+                var awaiting = await WriteAsync(
+                    isUsers ? userWriter : orderWriter, first.Topic, valid, park?.Keys ?? ChangeApplier.NoAwaitingKeys, cancellationToken);
+                if (awaiting.Count > 0 && park is not null && missingUserRetry.Budget > TimeSpan.Zero)
+                {
+                    cohort = park.Park(awaiting, () => new ParkCohort(
+                        first.Topic, first.Partition.Value, timeProvider.GetTimestamp(), databaseRetry.Unavailable));
+                    parked.UnionWith(awaiting);
+                    telemetry.RecordParked(first.Topic, awaiting.Count);
+                    logger.Parked(awaiting.Count, cohort?.Keys.Count ?? 0, first.Topic, first.Partition.Value, awaiting[0].Message.Offset.Value);
+                }
+                else
+                {
+                    foreach (var inbound in awaiting)
+                    {
+                        MarkMissingUser(inbound);
+                    }
+                }
             }
 
-            var redeliverFrom = events.FirstOrDefault(inbound => inbound.Deferred)?.Message.Offset;
             var deadLettered = 0;
-            foreach (var inbound in events.Where(inbound => inbound.Failure is not null && (redeliverFrom is null || inbound.Message.Offset < redeliverFrom)))
+            foreach (var inbound in events.Where(inbound => inbound.Failure is not null))
             {
-                await PublishInTraceAsync(inbound, cancellationToken);
-                telemetry.RecordDeadLettered(inbound.Message.Topic, inbound.FailureKind!);
-                inbound.Process?.SetStatus(ActivityStatusCode.Error, inbound.Failure);
-                inbound.Process?.SetTag("cdc.dead_letter.reason", inbound.Failure);
-                logger.DeadLettered(inbound.Message.Topic, inbound.Message.Partition.Value, inbound.Message.Offset.Value,
-                    deadLetters.DeadLetterTopic(inbound.Message.Topic), inbound.Failure!);
+                await DeadLetterAsync(inbound, cancellationToken);
                 deadLettered++;
             }
 
@@ -65,20 +79,104 @@ internal sealed class PartitionBatchProcessor(
             telemetry.RecordBatch(first.Topic, batch.Count, applied, events.Count(inbound => inbound.Stale));
             var last = batch[^1];
             logger.BatchApplied(batch.Count, last.Topic, last.Partition.Value, last.Offset.Value, applied, deadLettered);
-            if (redeliverFrom is { } from)
-            {
-                return from == first.Offset ? null : new TopicPartitionOffset(first.TopicPartition, from);
-            }
-
-            return new TopicPartitionOffset(last.TopicPartition, last.Offset + 1);
+            return cohort;
         }
         finally
         {
-            foreach (var inbound in events)
+            foreach (var inbound in events.Where(inbound => !parked.Contains(inbound)))
             {
                 inbound.Process?.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Attempts the parked events of <paramref name="cohort"/> again: what applies (or is stale, or fails for another
+    /// reason, then dead-lettered) leaves the park; keys whose user is still missing stay. True once none is left.
+    /// </summary>
+    public async Task<bool> RetryParkedAsync(ParkedOrders park, ParkCohort cohort, CancellationToken cancellationToken)
+    {
+        var events = park.EventsOf(cohort);
+        if (events.Count > 0)
+        {
+            var waiting = (await WriteAsync(orderWriter, cohort.Topic, events, ChangeApplier.NoAwaitingKeys, cancellationToken)).ToHashSet();
+            await SettleAsync(park, cohort.Topic, events.Where(inbound => !waiting.Contains(inbound)).ToArray(), cancellationToken);
+        }
+
+        return cohort.Keys.Count == 0;
+    }
+
+    /// <summary>The cohort's budget is spent: one last attempt, then what still waits is dead-lettered with the reason.</summary>
+    public async Task ExpireAsync(ParkedOrders park, ParkCohort cohort, CancellationToken cancellationToken)
+    {
+        if (await RetryParkedAsync(park, cohort, cancellationToken))
+        {
+            return;
+        }
+
+        var expired = park.EventsOf(cohort);
+        foreach (var inbound in expired)
+        {
+            MarkMissingUser(inbound);
+        }
+
+        await SettleAsync(park, cohort.Topic, expired, cancellationToken);
+    }
+
+    /// <summary>The worker stops: the parked events are left to be redelivered; their spans end.</summary>
+    public void Abandon(ParkedOrders park, string topic)
+    {
+        var abandoned = park.All();
+        foreach (var inbound in abandoned)
+        {
+            inbound.Process?.Dispose();
+        }
+
+        telemetry.RecordParked(topic, -abandoned.Count);
+    }
+
+    /// <summary>Events leave the park in offset order, a failed one only once its dead letter is durable.</summary>
+    private async Task SettleAsync(ParkedOrders park, string topic, IReadOnlyList<InboundEvent> settled, CancellationToken cancellationToken)
+    {
+        var released = 0;
+        try
+        {
+            foreach (var inbound in settled)
+            {
+                if (inbound.Failure is not null)
+                {
+                    await DeadLetterAsync(inbound, cancellationToken);
+                }
+
+                park.Release(inbound);
+                inbound.Process?.Dispose();
+                released++;
+            }
+        }
+        finally
+        {
+            telemetry.RecordParked(topic, -released);
+            telemetry.RecordApplied(topic, settled.Take(released).Count(inbound => inbound.Applied), settled.Take(released).Count(inbound => inbound.Stale));
+        }
+    }
+
+    private void MarkMissingUser(InboundEvent inbound)
+    {
+        var change = (OrderChange)inbound.Change!;
+        var budget = $"{missingUserRetry.Budget} (Consumer:MissingUserRetryBudget)";
+        inbound.MarkFailed("missing-user", change is { Type: EventType.Create, UserId: { } userId }
+            ? $"user {userId} (user_id) of order {change.OrderId} did not arrive within {budget}"
+            : $"order {change.OrderId} was never created: its CREATE waited for a user that did not arrive within {budget}");
+    }
+
+    private async Task DeadLetterAsync(InboundEvent inbound, CancellationToken cancellationToken)
+    {
+        await PublishInTraceAsync(inbound, cancellationToken);
+        telemetry.RecordDeadLettered(inbound.Message.Topic, inbound.FailureKind!);
+        inbound.Process?.SetStatus(ActivityStatusCode.Error, inbound.Failure);
+        inbound.Process?.SetTag("cdc.dead_letter.reason", inbound.Failure);
+        logger.DeadLettered(inbound.Message.Topic, inbound.Message.Partition.Value, inbound.Message.Offset.Value,
+            deadLetters.DeadLetterTopic(inbound.Message.Topic), inbound.Failure!);
     }
 
     /// <summary>The dead letter's publish span joins the event's own trace.</summary>
@@ -125,32 +223,28 @@ internal sealed class PartitionBatchProcessor(
         process is { IdFormat: ActivityIdFormat.W3C } ? process.Id : KafkaTraceContext.TraceParent(message.Message?.Headers);
 
     /// <summary>
-    /// The batch's write runs in one span whose parent is the first event's process span and which links the
-    /// others, so the PostgreSQL command lands in the producer's trace.
+    /// Writes the events' changes in one transaction; later events of <paramref name="parkedKeys"/> are not written.
+    /// Returns the events left waiting for a user. The write runs in one span whose parent is the first event's
+    /// process span and which links the others, so the PostgreSQL command lands in the producer's trace.
     /// </summary>
-    private async Task WriteAsync(
-        IChangeWriter writer, string topic, InboundEvent[] valid, CancellationToken stopping, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<InboundEvent>> WriteAsync(
+        IChangeWriter writer, string topic, IReadOnlyList<InboundEvent> events, IReadOnlySet<Guid> parkedKeys,
+        CancellationToken cancellationToken)
     {
         var previous = Activity.Current;
-        var parent = valid[0].Process?.Context ?? default;
-        var links = valid.Skip(1).Where(inbound => inbound.Process is not null).Take(128)
+        var parent = events[0].Process?.Context ?? default;
+        var links = events.Skip(1).Where(inbound => inbound.Process is not null).Take(128)
             .Select(inbound => new ActivityLink(inbound.Process!.Context));
         using var write = ConsumerTelemetry.ActivitySource.StartActivity($"apply {topic}", ActivityKind.Internal, parent, links: links);
         write?.SetTag("db.system.name", "postgresql");
-        write?.SetTag("cdc.batch.size", valid.Length);
+        write?.SetTag("cdc.batch.size", events.Count);
         try
         {
-            var changes = valid.Select(inbound => inbound.Change!).ToArray();
+            var changes = events.Select(inbound => inbound.Change!).ToArray();
             var result = await databaseRetry.ExecuteAsync(
-                token => applier.ApplyAsync(writer, changes, ChangeApplier.NoAwaitingKeys, token), cancellationToken);
-            Record(valid, result);
-
-            var awaiting = result.AwaitingUser.Select(index => valid[index]).ToArray();
-            if (awaiting.Length > 0)
-            {
-                telemetry.RecordAwaitingUser(topic, awaiting.Length);
-                await missingUserRetry.ApplyAsync(writer, awaiting, stopping, cancellationToken);
-            }
+                token => applier.ApplyAsync(writer, changes, parkedKeys, token), cancellationToken);
+            Record(events, result);
+            return result.AwaitingUser.Select(index => events[index]).ToArray();
         }
         finally
         {
@@ -159,7 +253,7 @@ internal sealed class PartitionBatchProcessor(
     }
 
     /// <summary>Marks the events of <paramref name="result"/>, whose indexes are those of <paramref name="events"/>.</summary>
-    internal static void Record(IReadOnlyList<InboundEvent> events, ApplyResult result)
+    private static void Record(IReadOnlyList<InboundEvent> events, ApplyResult result)
     {
         foreach (var index in result.Applied)
         {

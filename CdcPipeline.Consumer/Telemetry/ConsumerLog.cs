@@ -34,7 +34,7 @@ internal static partial class ConsumerLog
     [LoggerMessage(10, LogLevel.Information, "PostgreSQL available again after {Attempts} failed attempts")]
     public static partial void DatabaseRecovered(this ILogger logger, int attempts);
 
-    [LoggerMessage(11, LogLevel.Information, "{Count} orders of {Topic} [{Partition}] wait for their users (attempt {Attempt}, next try in {Delay})")]
+    [LoggerMessage(11, LogLevel.Debug, "{Count} parked orders of {Topic} [{Partition}] still wait for their users (attempt {Attempt}, next try in {Delay})")]
     public static partial void AwaitingUsers(this ILogger logger, int count, string topic, int partition, int attempt, TimeSpan delay);
 
     [LoggerMessage(12, LogLevel.Information, "No message for {IdleTimeout} after catching up: the consumer exits (Consumer:IdleTimeout)")]
@@ -61,7 +61,7 @@ internal static partial class ConsumerLog
     [LoggerMessage(19, LogLevel.Warning, "Leaving the consumer group failed (the group rebalances after the session timeout): {Reason}")]
     public static partial void CloseFailed(this ILogger logger, string reason);
 
-    [LoggerMessage(20, LogLevel.Information, "The worker of {Topic} [{Partition}] stops: {Count} orders still waiting for their users are not dead-lettered; they are redelivered from offset {Offset}")]
+    [LoggerMessage(20, LogLevel.Information, "The worker of {Topic} [{Partition}] stops: {Count} parked events still waiting for their users are not dead-lettered; they are redelivered from offset {Offset}")]
     public static partial void AwaitingUsersDeferred(this ILogger logger, int count, string topic, int partition, long offset);
 
     [LoggerMessage(21, LogLevel.Warning, "The batch in hand of {Topic} [{Partition}] did not finish within {Grace} after its worker was told to stop; it is abandoned uncommitted and redelivered")]
@@ -69,6 +69,12 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(23, LogLevel.Warning, "Resuming partitions {Partitions} failed: {Reason}")]
     public static partial void ResumeFailed(this ILogger logger, string partitions, string reason);
+
+    [LoggerMessage(24, LogLevel.Debug, "Parked {Count} events of {Keys} orders of {Topic} [{Partition}] until their users arrive; the other keys go on, offsets from {Offset} stay uncommitted meanwhile")]
+    public static partial void Parked(this ILogger logger, int count, int keys, string topic, int partition, long offset);
+
+    [LoggerMessage(25, LogLevel.Warning, "Partition {Topic} [{Partition}] paused: {Parked} events are parked waiting for their users (Consumer:MaxParkedPerPartition {Max}); it resumes once the park has drained to half")]
+    public static partial void ParkFull(this ILogger logger, string topic, int partition, int parked, int max);
 
     [LoggerMessage(22, LogLevel.Warning, "The consume thread did not finish within {Timeout} after the stop; the Kafka clients are disposed regardless")]
     public static partial void ConsumeThreadStuck(this ILogger logger, TimeSpan timeout);

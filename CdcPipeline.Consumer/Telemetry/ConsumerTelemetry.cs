@@ -18,6 +18,7 @@ public sealed class ConsumerTelemetry : IDisposable
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _awaitingUser;
     private readonly Counter<long> _stale;
+    private readonly UpDownCounter<long> _parked;
     private readonly Histogram<int> _batchSize;
 
     public ConsumerTelemetry(IMeterFactory meterFactory)
@@ -30,15 +31,23 @@ public sealed class ConsumerTelemetry : IDisposable
         _stale = _meter.CreateCounter<long>("cdc.consumer.events.stale", "{event}",
             "Events skipped because the row already holds newer data (older or redelivered events).");
         _awaitingUser = _meter.CreateCounter<long>("cdc.consumer.events.awaiting_user", "{event}",
-            "Orders that arrived before their user and entered the missing-user wait.");
+            "Events parked: orders that arrived before their user, and later events of those orders.");
+        _parked = _meter.CreateUpDownCounter<long>("cdc.consumer.events.parked", "{event}",
+            "Events parked now, waiting for an order's user; their offsets and everything after them are not committed yet.");
         _batchSize = _meter.CreateHistogram<int>("cdc.consumer.batch.size", "{event}",
             "Events per batch written in one transaction.");
     }
 
     public void RecordBatch(string topic, int size, int applied, int stale)
     {
+        _batchSize.Record(size, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+        RecordApplied(topic, applied, stale);
+    }
+
+    /// <summary>Events applied or found stale: of a batch, or parked ones when their user arrived.</summary>
+    public void RecordApplied(string topic, int applied, int stale)
+    {
         var tag = new KeyValuePair<string, object?>("messaging.destination.name", topic);
-        _batchSize.Record(size, tag);
         if (applied > 0)
         {
             _applied.Add(applied, tag);
@@ -50,8 +59,17 @@ public sealed class ConsumerTelemetry : IDisposable
         }
     }
 
-    public void RecordAwaitingUser(string topic, int count) =>
-        _awaitingUser.Add(count, new KeyValuePair<string, object?>("messaging.destination.name", topic));
+    /// <summary>Events entered (positive) or left (negative) the park of a partition of <paramref name="topic"/>.</summary>
+    public void RecordParked(string topic, int change)
+    {
+        var tag = new KeyValuePair<string, object?>("messaging.destination.name", topic);
+        if (change > 0)
+        {
+            _awaitingUser.Add(change, tag);
+        }
+
+        _parked.Add(change, tag);
+    }
 
     public void RecordDeadLettered(string topic, string reasonKind) =>
         _deadLettered.Add(1,

@@ -15,6 +15,13 @@ public static class KafkaDeadLetterHeaders
 
     public const string OriginOffset = "dlq.origin.offset";
 
+    /// <summary>
+    /// Present when the value was too large for the dead-letter topic: the original value's length in bytes. The dead
+    /// letter then holds the value's first <see cref="KafkaDeadLetterPublisher.TruncatedValueBytes"/> bytes; the whole
+    /// message stays at its origin offset.
+    /// </summary>
+    public const string ValueTruncated = "dlq.value.truncated";
+
     /// <summary>When it was dead-lettered, ISO 8601 UTC.</summary>
     public const string Timestamp = "dlq.timestamp";
 

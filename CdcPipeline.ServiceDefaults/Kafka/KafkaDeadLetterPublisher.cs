@@ -9,10 +9,15 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// Sets aside a message that cannot be processed: its original key, value and headers go to
 /// <c>{topic}{suffix}</c> (default <c>.dlq</c>; created on first use, see <see cref="KafkaDeadLetterTopics"/>) with <see cref="KafkaDeadLetterHeaders"/> naming the reason and the
 /// origin. <see cref="PublishAsync"/> returns only once the cluster has the dead letter, so the caller may then
-/// commit the original's offset.
+/// commit the original's offset. A value too large for the dead-letter topic is cut to its first
+/// <see cref="TruncatedValueBytes"/> bytes, marked <see cref="KafkaDeadLetterHeaders.ValueTruncated"/>, rather than
+/// refused for good: the reason and the origin still reach a person.
 /// </summary>
 public sealed class KafkaDeadLetterPublisher : IDisposable
 {
+    /// <summary>How much of a value too large for the dead-letter topic its dead letter keeps.</summary>
+    public const int TruncatedValueBytes = 64 * 1024;
+
     private readonly IProducer<byte[]?, byte[]?> producer;
     private readonly string topicSuffix;
     private readonly KafkaDeadLetterTopics topics;
@@ -55,14 +60,24 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
         await topics.EnsureAsync(origin.Topic, topic).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var delivered = await producer.ProduceAsync(topic, message, CancellationToken.None)
-                .WaitAsync(cancellationToken)
-                .ConfigureAwait(false);
+            TopicPartitionOffset delivered;
+            try
+            {
+                delivered = await ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProduceException<byte[]?, byte[]?> e)
+                when (e.Error.Code is ErrorCode.MsgSizeTooLarge && message.Value is { Length: > TruncatedValueBytes } value)
+            {
+                message.Value = value[..TruncatedValueBytes];
+                Add(message.Headers, KafkaDeadLetterHeaders.ValueTruncated, value.Length.ToString(CultureInfo.InvariantCulture));
+                delivered = await ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
+            }
+
             KafkaTelemetry.MessagesDeadLettered.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
                 new(KafkaTelemetry.DestinationTag, origin.Topic));
-            return delivered.TopicPartitionOffset;
+            return delivered;
         }
         catch (ProduceException<byte[]?, byte[]?> e)
         {
@@ -70,6 +85,10 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
                 $"Could not dead-letter {origin.TopicPartitionOffset} to '{topic}' ({reason}): {e.Error.Reason}", e);
         }
     }
+
+    private async Task<TopicPartitionOffset> ProduceAsync(string topic, Message<byte[]?, byte[]?> message, CancellationToken cancellationToken) =>
+        (await producer.ProduceAsync(topic, message, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false))
+        .TopicPartitionOffset;
 
     private static Headers Headers(ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error)
     {

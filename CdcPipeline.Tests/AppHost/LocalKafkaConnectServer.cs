@@ -1,23 +1,26 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CdcPipeline.Tests.AppHost;
 
 /// <summary>
 /// A Kafka Connect REST endpoint on 127.0.0.1 with the semantics the AppHost relies on: connector configs
 /// (GET/PUT .../config, 201 on create, 200 on update, 404 when absent), status, and restart. It records
-/// every request so tests can see what the client really sent.
+/// every request so tests can see what the client really sent. Served by Kestrel on a port the system picks when it
+/// binds (no probe-then-bind race), with HTTP keep-alive as a real worker does: HttpListener closed kept-alive
+/// connections under load, so a client's next request on one ended prematurely.
 /// </summary>
 internal sealed class LocalKafkaConnectServer : IAsyncDisposable
 {
-    private const int BindAttempts = 5;
-
-    private readonly string _identity = Guid.NewGuid().ToString("N");
-    private HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _configs = new();
     private readonly ConcurrentDictionary<string, (string State, string? Trace)> _states = new();
     private readonly Lock _statusGate = new();
@@ -25,35 +28,16 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
 
     public LocalKafkaConnectServer()
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            Port = FreePort();
-            _listener = new HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            try
-            {
-                _listener.Start();
-            }
-            catch (HttpListenerException) when (attempt < BindAttempts)
-            {
-                continue;
-            }
-
-            _loop = Task.Run(ServeAsync);
-            if (AnswersAsItself() || attempt == BindAttempts)
-            {
-                return;
-            }
-
-            // Between finding the port free and binding it, another listener (a mock Kafka broker, say) took it:
-            // requests to 127.0.0.1:Port would reach that one. Start again on another port.
-            _listener.Stop();
-            _listener.Close();
-            _loop.Wait();
-        }
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.Run(HandleAsync);
+        _app.StartAsync().GetAwaiter().GetResult();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Port = new Uri(address).Port;
     }
 
-    public int Port { get; private set; }
+    public int Port { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
@@ -86,37 +70,11 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync()
+    private async Task HandleAsync(HttpContext context)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using (context.Response)
-            {
-                await HandleAsync(context.Request, context.Response);
-            }
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerRequest request, HttpListenerResponse response)
-    {
-        var path = request.Url!.AbsolutePath.Trim('/').Split('/');
-        if (path is ["__identity"])
-        {
-            await WriteAsync(response, HttpStatusCode.OK, _identity);
-            return;
-        }
-
-        Requests.Enqueue($"{request.HttpMethod} {request.Url.PathAndQuery}");
+        var (request, response) = (context.Request, context.Response);
+        var path = request.Path.ToUriComponent().Trim('/').Split('/');
+        Requests.Enqueue($"{request.Method} {request.Path.ToUriComponent()}{request.QueryString.ToUriComponent()}");
 
         if (path is not ["connectors", var name, var action])
         {
@@ -125,13 +83,13 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
         }
 
         name = Uri.UnescapeDataString(name);
-        switch (request.HttpMethod, action)
+        switch (request.Method, action)
         {
             case ("GET", "config") when _configs.TryGetValue(name, out var config):
                 await WriteAsync(response, HttpStatusCode.OK, config);
                 break;
             case ("PUT", "config"):
-                var body = await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(request.InputStream)
+                var body = await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(request.Body)
                     ?? throw new InvalidOperationException("empty body");
                 body["name"] = name; // Connect stores the name with the configuration.
                 var created = _configs.TryAdd(name, body);
@@ -151,7 +109,7 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
             case ("GET", "status") when RawStatusBody is { } raw:
                 response.StatusCode = (int)HttpStatusCode.OK;
                 response.ContentType = "application/json";
-                await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(raw));
+                await response.Body.WriteAsync(Encoding.UTF8.GetBytes(raw));
                 break;
             case ("GET", "status") when ConsumeStatusNotFound():
                 await WriteAsync(response, HttpStatusCode.NotFound, new { error_code = 404, message = $"No status found for connector {name}" });
@@ -177,39 +135,16 @@ internal sealed class LocalKafkaConnectServer : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAsync(HttpListenerResponse response, HttpStatusCode status, object body)
+    private static async Task WriteAsync(HttpResponse response, HttpStatusCode status, object body)
     {
         response.StatusCode = (int)status;
         response.ContentType = "application/json";
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body));
-        await response.OutputStream.WriteAsync(bytes);
-    }
-
-    private bool AnswersAsItself()
-    {
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var answer = http.GetStringAsync(new Uri(BaseAddress, "__identity")).GetAwaiter().GetResult();
-            return answer.Contains(_identity, StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body)));
     }
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

@@ -97,6 +97,8 @@ public sealed class ConsumerHostingTests(KafkaFixture kafka, PostgresFixture pos
     [InlineData("Consumer:BatchTimeout", "00:00:00")]
     [InlineData("Consumer:IdleTimeout", "-00:00:01")]
     [InlineData("Consumer:Topics:Orders", "")]
+    [InlineData("Consumer:MaxParkedPerPartition", "0")]
+    [InlineData("Consumer:MissingUserRetryMaxDelay", "00:00:00.001")]
     public async Task A_wrong_setting_stops_the_start_with_a_message_naming_it(string setting, string value)
     {
         var setup = new ConsumerTestSetup(kafka.Client, "Host=127.0.0.1;Database=unused", "users", "orders", "group");

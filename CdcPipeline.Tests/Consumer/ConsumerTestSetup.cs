@@ -82,6 +82,16 @@ internal sealed record ConsumerTestSetup(
             .ToList();
     });
 
+    /// <summary>The offset the consumer group committed for each partition of the orders topic, by partition (negative: none).</summary>
+    public Task<long[]> CommittedOrderOffsetsAsync() => Task.Run(() =>
+    {
+        using var reader = new ConsumerBuilder<byte[]?, byte[]?>(Kafka.ConsumerConfig(GroupId)).Build();
+        return reader.Committed(Enumerable.Range(0, OrderPartitions).Select(p => new TopicPartition(OrdersTopic, p)), TimeSpan.FromSeconds(10))
+            .OrderBy(committed => committed.Partition.Value)
+            .Select(committed => committed.Offset.Value)
+            .ToArray();
+    });
+
     private List<TopicPartition> Partitions() =>
         Enumerable.Range(0, UserPartitions).Select(p => new TopicPartition(UsersTopic, p))
             .Concat(Enumerable.Range(0, OrderPartitions).Select(p => new TopicPartition(OrdersTopic, p)))
