@@ -1,3 +1,4 @@
+using CdcPipeline.Tests.Infrastructure;
 using CdcPipeline.AppHost.Local.Kafka;
 using System.Text.RegularExpressions;
 using CdcPipeline.Tests.Infrastructure.Kafka;
@@ -40,7 +41,7 @@ public sealed partial class CaptureCrashTests(PostgresFixture postgres)
         var outputs = new List<string>();
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var capture = CaptureProcess.Start(environment);
+            using var capture = ServiceProcess.Capture(environment);
             var before = await CountAsync(kafka, setup);
             await CaptureWait.UntilAsync(async () => await CountAsync(kafka, setup) > before + 50, $"capture process {kill + 1} to publish");
             await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, 3000)), TestContext.Current.CancellationToken);
@@ -51,7 +52,7 @@ public sealed partial class CaptureCrashTests(PostgresFixture postgres)
         await stop.CancelAsync();
         await Task.WhenAll(writing);
         var end = await setup.ScalarAsync<NpgsqlTypes.NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()");
-        using (var last = CaptureProcess.Start(environment))
+        using (var last = ServiceProcess.Capture(environment))
         {
             await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() >= (ulong)end, "the last capture process to catch up");
             last.Kill();

@@ -1,3 +1,4 @@
+using CdcPipeline.Tests.Infrastructure;
 using CdcPipeline.AppHost.Local.Kafka;
 using System.Text.Json;
 using CdcPipeline.Tests.Infrastructure.Kafka;
@@ -25,7 +26,7 @@ public sealed class SnapshotRestartTests(PostgresFixture postgres)
             """);
         var environment = setup.EnvironmentVariables(new Dictionary<string, string?> { ["Capture:SchemasEnable"] = "false" });
 
-        using (var first = CaptureProcess.Start(environment))
+        using (var first = ServiceProcess.Capture(environment))
         {
             await CaptureWait.UntilAsync(async () => (await kafka.ReadToEndAsync(setup.UsersTopic, TimeSpan.FromSeconds(30))).Count > 100, "the first snapshot to be under way");
             first.Kill();
@@ -34,7 +35,7 @@ public sealed class SnapshotRestartTests(PostgresFixture postgres)
         var partial = (await kafka.ReadToEndAsync(setup.UsersTopic, TimeSpan.FromSeconds(30))).Count;
         Assert.True(partial < Rows, $"The first process finished its snapshot ({partial} records) before it was killed.");
 
-        using var second = CaptureProcess.Start(environment);
+        using var second = ServiceProcess.Capture(environment);
         await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() is > 0 && second.Output.Contains("Streaming slot", StringComparison.Ordinal), "the second process to stream");
         var id = Guid.NewGuid();
         await setup.ExecuteAsync($"INSERT INTO users (id, name, dob) VALUES ('{id}', 'after the restart', '1990-01-01')");

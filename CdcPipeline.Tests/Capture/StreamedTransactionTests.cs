@@ -1,3 +1,4 @@
+using CdcPipeline.Tests.Infrastructure;
 using CdcPipeline.AppHost.Local.Kafka;
 using System.Text.Json;
 using CdcPipeline.Tests.Infrastructure.Kafka;
@@ -80,7 +81,7 @@ public sealed class StreamedTransactionTests(PostgresFixture postgres)
         await using var setup = await CaptureTestSetup.CreateAsync(postgres, kafka);
         mock.CreateTopic(setup.UsersTopic, 96, 3);
         await setup.ExecuteAsync($"ALTER DATABASE \"{setup.Database}\" SET logical_decoding_work_mem = '64kB'");
-        using var capture = CaptureProcess.Start(setup.EnvironmentVariables(new Dictionary<string, string?> { ["Capture:SchemasEnable"] = "false"}));
+        using var capture = ServiceProcess.Capture(setup.EnvironmentVariables(new Dictionary<string, string?> { ["Capture:SchemasEnable"] = "false"}));
         await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() is > 0, "the slot");
         var idle = capture.ResidentBytes();
 

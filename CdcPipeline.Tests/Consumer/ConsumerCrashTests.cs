@@ -1,3 +1,4 @@
+using CdcPipeline.Tests.Infrastructure;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public sealed class ConsumerCrashTests(KafkaFixture kafka, PostgresFixture postg
             ["Aspire:Confluent:Kafka:Consumer:Config:auto.commit.interval.ms"] = "1000",
         };
 
-        using (var first = ConsumerProcess.Start(setup.EnvironmentVariables(slow)))
+        using (var first = ServiceProcess.Consumer(setup.EnvironmentVariables(slow)))
         {
             await tables.WaitUntilAsync(
                 async () => await tables.ScalarAsync<long>("SELECT count(*) FROM users") + await tables.ScalarAsync<long>("SELECT count(*) FROM orders") >= 200,
@@ -34,7 +35,7 @@ public sealed class ConsumerCrashTests(KafkaFixture kafka, PostgresFixture postg
         var applied = await tables.ScalarAsync<long>("SELECT count(*) FROM orders");
         Assert.True(applied < expected.Orders.Count, $"The consumer was killed after the stream ended ({applied} orders): nothing was mid-stream.");
 
-        using var second = ConsumerProcess.Start(setup.EnvironmentVariables(new Dictionary<string, string?> { ["Consumer:IdleTimeout"] = "00:00:03" }));
+        using var second = ServiceProcess.Consumer(setup.EnvironmentVariables(new Dictionary<string, string?> { ["Consumer:IdleTimeout"] = "00:00:03" }));
         var exitCode = await second.WaitForExitAsync(TimeSpan.FromSeconds(150));
 
         Assert.True(exitCode == 0, $"The restarted consumer exited with {exitCode}:\n{second.Output}");

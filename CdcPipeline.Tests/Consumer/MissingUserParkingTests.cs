@@ -1,3 +1,4 @@
+using CdcPipeline.Tests.Infrastructure;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
@@ -181,7 +182,7 @@ public sealed class MissingUserParkingTests(KafkaFixture kafka, PostgresFixture 
             }
         }
 
-        using (var first = ConsumerProcess.Start(setup.EnvironmentVariables(LongBudget)))
+        using (var first = ServiceProcess.Consumer(setup.EnvironmentVariables(LongBudget)))
         {
             await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(goodRows.Orders), "every good order");
             await tables.WaitUntilAsync(
@@ -193,7 +194,7 @@ public sealed class MissingUserParkingTests(KafkaFixture kafka, PostgresFixture 
         Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
         await ConsumerDeliveryTests.ProduceAsync(setup, orphans.Select(orphan => orphan.User));
 
-        using var second = ConsumerProcess.Start(setup.EnvironmentVariables(new Dictionary<string, string?>(LongBudget) { ["Consumer:IdleTimeout"] = "00:00:03" }));
+        using var second = ServiceProcess.Consumer(setup.EnvironmentVariables(new Dictionary<string, string?>(LongBudget) { ["Consumer:IdleTimeout"] = "00:00:03" }));
         var exitCode = await second.WaitForExitAsync(TimeSpan.FromSeconds(150));
 
         Assert.True(exitCode == 0, $"The restarted consumer exited with {exitCode}:\n{second.Output}");

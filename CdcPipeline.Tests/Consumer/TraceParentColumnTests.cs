@@ -86,7 +86,7 @@ public sealed class TraceParentColumnTests(KafkaFixture kafka, PostgresFixture p
         var withMalformedHeader = Guid.NewGuid();
         var producedIn = TraceParent.Random();
         // Its own process: no other test's tracer provider can start a span in it.
-        using var consumer = ConsumerProcess.Start(setup.EnvironmentVariables(new Dictionary<string, string?> { ["OTEL_SDK_DISABLED"] = "true" }));
+        using var consumer = ServiceProcess.Consumer(setup.EnvironmentVariables(new Dictionary<string, string?> { ["OTEL_SDK_DISABLED"] = "true" }));
 
         await setup.ProduceUserAsync(withoutHeader.ToString(), GoJson.UserCreate(withoutHeader, "Untraced", new DateOnly(1970, 1, 2), Start));
         await setup.Kafka.ProduceAsync(

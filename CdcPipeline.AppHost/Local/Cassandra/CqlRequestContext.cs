@@ -1,3 +1,4 @@
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 
 namespace CdcPipeline.AppHost.Local.Cassandra;
@@ -9,4 +10,5 @@ internal sealed record CqlRequestContext(
     long? DefaultTimestamp = null,
     int PageSize = 0,
     byte[]? PagingState = null,
-    bool SkipMetadata = false);
+    bool SkipMetadata = false,
+    CqlConsistency Consistency = CqlConsistency.One);

@@ -247,17 +247,16 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
                 return (CqlOpcode.Ready, []);
             case CqlOpcode.Query when _ready:
-                var query = reader.ReadLongString();
-                return (CqlOpcode.Result, Run(query, _keyspace, ReadParameters(reader, _keyspace)));
+                var query = CqlParser.Parse(reader.ReadLongString());
+                var queryContext = ReadParameters(reader, _keyspace);
+                return (CqlOpcode.Result, WithInjectedFault(query, queryContext.Keyspace, queryContext.Consistency, () => Run(query, queryContext)));
             case CqlOpcode.Prepare when _ready:
                 return (CqlOpcode.Result, _server.Prepare(reader.ReadLongString(), _keyspace));
             case CqlOpcode.Execute when _ready:
                 var entry = _server.FindPrepared(reader.ReadShortBytes());
                 var keyspace = entry.Keyspace ?? _keyspace;
                 var context = ReadParameters(reader, keyspace);
-                var (result, newKeyspace) = _server.Executor.Execute(entry.Statement, context);
-                _keyspace = newKeyspace ?? _keyspace;
-                return (CqlOpcode.Result, result);
+                return (CqlOpcode.Result, WithInjectedFault(entry.Statement, keyspace, context.Consistency, () => Run(entry.Statement, context)));
             case CqlOpcode.Batch when _ready:
                 return (CqlOpcode.Result, Batch(reader));
             default:
@@ -267,13 +266,48 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         }
     }
 
-    private byte[] Run(string query, string? keyspace, CqlRequestContext context)
+    private byte[] Run(CqlParsedStatement statement, CqlRequestContext context)
     {
-        var statement = CqlParser.Parse(query);
-        var (result, newKeyspace) = _server.Executor.Execute(statement, context with { Keyspace = keyspace });
+        var (result, newKeyspace) = _server.Executor.Execute(statement, context);
         _keyspace = newKeyspace ?? _keyspace;
         return result;
     }
+
+    /// <summary>
+    /// Runs a statement, unless <see cref="InMemoryCqlServer.FailNextStatements"/> has a fault left for it: only
+    /// reads and writes of user keyspaces fail, as only they wait for replicas on a real node.
+    /// </summary>
+    private byte[] WithInjectedFault(CqlParsedStatement? statement, string? keyspace, CqlConsistency consistency, Func<byte[]> run, string writeType = "SIMPLE")
+    {
+        var target = statement switch
+        {
+            SelectStatement select => select.Name.Keyspace ?? keyspace,
+            CqlModificationStatement modification => modification.Name.Keyspace ?? keyspace,
+            BatchTextStatement batch => batch.Statements.Select(s => s.Name.Keyspace).FirstOrDefault(k => k is not null) ?? keyspace,
+            _ => null,
+        };
+        if (target is null || target.StartsWith(CqlSystemKeyspaces.System, StringComparison.Ordinal) || _server.TakeStatementFault() is not { } fault)
+        {
+            return run();
+        }
+
+        if (fault == CqlStatementFault.Overloaded)
+        {
+            throw CqlServerException.Overloaded();
+        }
+
+        run();
+        throw statement is SelectStatement
+            ? CqlServerException.ReadTimeout(consistency)
+            : CqlServerException.WriteTimeout(consistency, statement is BatchTextStatement batchText ? BatchWriteType(batchText.Type) : writeType);
+    }
+
+    private static string BatchWriteType(CqlBatchType type) => type switch
+    {
+        CqlBatchType.Logged => "BATCH",
+        CqlBatchType.Counter => "COUNTER",
+        _ => "UNLOGGED_BATCH",
+    };
 
     private (CqlOpcode, byte[]) Authenticate(byte[] token)
     {
@@ -292,7 +326,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
 
     private byte[] Batch(CqlReader reader)
     {
-        reader.ReadByte();
+        var type = (CqlBatchType)reader.ReadByte();
         var count = reader.ReadShort();
         var children = new List<(CqlParsedStatement, string?, IReadOnlyList<CqlValue>)>(count);
         for (var i = 0; i < count; i++)
@@ -321,7 +355,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
             children.Add((statement, keyspace, values));
         }
 
-        reader.ReadShort();
+        var consistency = (CqlConsistency)reader.ReadShort();
         var flags = reader.ReadByte();
         if ((flags & CqlQueryParameters.NamesForValuesFlag) != 0)
         {
@@ -334,14 +368,19 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         }
 
         long? timestamp = (flags & CqlQueryParameters.DefaultTimestampFlag) != 0 ? reader.ReadLong() : null;
-        return _server.Executor.ExecuteBatch(
-            [.. children.Select(c => (c.Item1, new CqlRequestContext(c.Item2, c.Item3)))],
-            timestamp);
+        // A batch fails (or not) as a whole; its first statement tells the keyspace.
+        var first = children.Count > 0 ? children[0] : default;
+        return WithInjectedFault(
+            first.Item1,
+            first.Item2,
+            consistency,
+            () => _server.Executor.ExecuteBatch([.. children.Select(c => (c.Item1, new CqlRequestContext(c.Item2, c.Item3)))], timestamp),
+            BatchWriteType(type));
     }
 
     private static CqlRequestContext ReadParameters(CqlReader reader, string? keyspace)
     {
-        reader.ReadShort();
+        var consistency = (CqlConsistency)reader.ReadShort();
         var flags = reader.ReadByte();
         if ((flags & CqlQueryParameters.NamesForValuesFlag) != 0)
         {
@@ -366,7 +405,7 @@ internal sealed class CqlServerConnection : IAsyncDisposable
         }
 
         long? timestamp = (flags & CqlQueryParameters.DefaultTimestampFlag) != 0 ? reader.ReadLong() : null;
-        return new CqlRequestContext(keyspace, values, timestamp, pageSize, pagingState, (flags & CqlQueryParameters.SkipMetadataFlag) != 0);
+        return new CqlRequestContext(keyspace, values, timestamp, pageSize, pagingState, (flags & CqlQueryParameters.SkipMetadataFlag) != 0, consistency);
     }
 
     private static byte[] Supported()

@@ -28,6 +28,8 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
     private long _optionsAnswered;
     private int _malformedPrefixes;
     private int _crashRequests;
+    private int _faultedStatements;
+    private int _statementFault;
     private int _preparedGeneration;
     private long _responseDelayTicks;
     private TaskCompletionSource _resumed = CompletedGate();
@@ -122,6 +124,18 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
     /// <summary>The next request fails inside the server with an unexpected exception (a bug, not a CQL error).</summary>
     public void CrashOnNextRequest() => Interlocked.Exchange(ref _crashRequests, 1);
 
+    /// <summary>
+    /// The next <paramref name="count"/> statements on user keyspaces (SELECT, INSERT, UPDATE, DELETE, BATCH; the
+    /// <c>system*</c> keyspaces, schema statements and USE are local to a node and never fail this way) are answered
+    /// with <paramref name="fault"/>; zero ends it. Off until called.
+    /// </summary>
+    public void FailNextStatements(CqlStatementFault fault, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Interlocked.Exchange(ref _statementFault, (int)fault);
+        Interlocked.Exchange(ref _faultedStatements, count);
+    }
+
     /// <summary>OPTIONS requests answered (handshakes and heartbeats) since the start.</summary>
     public long OptionsAnswered => Interlocked.Read(ref _optionsAnswered);
 
@@ -178,22 +192,7 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    internal bool TakeDropRequest()
-    {
-        while (true)
-        {
-            var remaining = Volatile.Read(ref _dropRequests);
-            if (remaining <= 0)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _dropRequests, remaining - 1, remaining) == remaining)
-            {
-                return true;
-            }
-        }
-    }
+    internal bool TakeDropRequest() => TakeOne(ref _dropRequests);
 
     internal void ThrowIfCrashRequested()
     {
@@ -202,6 +201,10 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
             throw new InvalidOperationException("injected failure inside the in-memory CQL server");
         }
     }
+
+    /// <summary>The fault for this statement, if one of <see cref="FailNextStatements"/> is left.</summary>
+    internal CqlStatementFault? TakeStatementFault() =>
+        TakeOne(ref _faultedStatements) ? (CqlStatementFault)Volatile.Read(ref _statementFault) : null;
 
     internal bool TakeMalformedPrefix() => Interlocked.Exchange(ref _malformedPrefixes, 0) == 1;
 
@@ -266,6 +269,24 @@ public sealed class InMemoryCqlServer : IAsyncDisposable
         foreach (var connection in _connections.Keys)
         {
             connection.PushSchemaChange(change);
+        }
+    }
+
+    /// <summary>Takes one of the <paramref name="remaining"/> injected faults; false when none is left.</summary>
+    private static bool TakeOne(ref int remaining)
+    {
+        while (true)
+        {
+            var count = Volatile.Read(ref remaining);
+            if (count <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref remaining, count - 1, count) == count)
+            {
+                return true;
+            }
         }
     }
 
