@@ -18,11 +18,15 @@ public sealed class OrderChangeWriter : IChangeWriter
         WITH s AS (
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::integer[], $5::numeric[], $6::timestamptz[], $7::text[])
                 AS s(id, status, user_id, quantity, total_amount, placed_at, trace_parent)),
+        owners AS (
+            -- Locked until commit: a concurrent delete of the user waits for these orders (its cascade then sees
+            -- them), or these orders wait for it (and read it deleted). Unlocked, both miss each other.
+            SELECT u.id, u.is_deleted FROM users AS u WHERE u.id IN (SELECT user_id FROM s) ORDER BY u.id FOR SHARE),
         inserted AS (
             INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at, is_deleted, trace_parent)
             SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at, u.is_deleted, s.trace_parent
               FROM s
-              JOIN users AS u ON u.id = s.user_id
+              JOIN owners AS u ON u.id = s.user_id
             ON CONFLICT (id) DO UPDATE
                 SET status = excluded.status, user_id = excluded.user_id, quantity = excluded.quantity,
                     total_amount = excluded.total_amount, placed_at = excluded.placed_at,

@@ -1,11 +1,14 @@
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
+using Npgsql;
 
 namespace CdcPipeline.Tests.Consumer;
 
 /// <summary>The users and orders topics are applied in whatever interleaving: the final rows do not depend on it.</summary>
 public sealed class TopicInterleavingTests(KafkaFixture kafka, PostgresFixture postgres) : IClassFixture<KafkaFixture>
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task Orders_applied_after_their_users_delete_keep_their_own_status_and_are_deleted()
     {
@@ -46,5 +49,43 @@ public sealed class TopicInterleavingTests(KafkaFixture kafka, PostgresFixture p
         var actual = await tables.RowsAsync("SELECT id, status, modified_at, is_deleted FROM orders ORDER BY id::text");
         Assert.Equal(expected, actual);
         Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>
+    /// Found by the fault run: the two topics' workers commit concurrently. An order inserted while its user's delete
+    /// was not yet committed read the user alive, and the delete's cascade could not see the uncommitted order: the
+    /// order stayed live under a deleted user.
+    /// </summary>
+    [Fact]
+    public async Task An_order_created_while_its_users_delete_is_being_committed_is_stored_deleted()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var t0 = new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var (ada, order) = (Guid.NewGuid(), Guid.NewGuid());
+        await setup.ProduceUserAsync(ada.ToString(), GoJson.UserCreate(ada, "Ada", new DateOnly(1990, 1, 1), t0));
+        await ConsumerDeliveryTests.RunUntilIdleAsync(setup);
+
+        // The users worker's transaction, caught between its delete (and cascade) and its commit.
+        await using var userWorker = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(setup.DatabaseConnectionString) { Pooling = false }.ConnectionString);
+        await userWorker.OpenAsync(Ct);
+        await using var transaction = await userWorker.BeginTransactionAsync(Ct);
+        await using (var delete = new NpgsqlCommand("UPDATE users SET is_deleted = true, modified_at = $1 WHERE id = $2", userWorker, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = t0.AddMinutes(10) });
+            delete.Parameters.Add(new NpgsqlParameter { Value = ada });
+            await delete.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var consumer = await ConsumerHost.StartAsync(setup);
+        await setup.ProduceOrderAsync(order.ToString(), GoJson.OrderCreate(order, ada, 1, 10, t0.AddMinutes(2)));
+        await tables.WaitUntilAsync(
+            async () => await tables.ScalarAsync<long>("SELECT count(*) FROM orders") > 0
+                || await tables.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0,
+            "the order's insert to finish or to wait for the user's delete");
+        await transaction.CommitAsync(Ct);
+
+        await tables.WaitUntilAsync(async () => await tables.ScalarAsync<long>("SELECT count(*) FROM orders") > 0, "the order");
+        Assert.Equal([$"{order} | True"], await tables.RowsAsync("SELECT id, is_deleted FROM orders"));
     }
 }

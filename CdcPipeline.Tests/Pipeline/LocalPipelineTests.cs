@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -109,30 +108,11 @@ public sealed class LocalPipelineTests(PostgresFixture postgres)
         Assert.False(Directory.Exists(postgresServer.RootDirectory), $"{postgresServer.RootDirectory} is still there after the AppHost stopped");
     }
 
-    /// <summary>Every event the Producer sent, in the order it generated them (its event times strictly increase).</summary>
-    private static async Task<IReadOnlyList<WireEvent>> ProducedEventsAsync(KafkaTestClient kafka)
-    {
-        var users = await kafka.ConsumeAllAsync("users", UserEvents, TimeSpan.FromMinutes(1));
-        var orders = await kafka.ConsumeAllAsync("orders", OrderEvents, TimeSpan.FromMinutes(1));
-        return users.Select(r => new WireEvent(true, r.KeyString!, r.ValueString!))
-            .Concat(orders.Select(r => new WireEvent(false, r.KeyString!, r.ValueString!)))
-            .OrderBy(EventTime)
-            .ToList();
-    }
-
-    private static DateTimeOffset EventTime(WireEvent wire)
-    {
-        using var document = JsonDocument.Parse(wire.Json);
-        foreach (var name in new[] { "modified_at", "created_at", "placed_at" })
-        {
-            if (document.RootElement.TryGetProperty(name, out var value))
-            {
-                return DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture);
-            }
-        }
-
-        throw new InvalidOperationException($"An event without a time: {wire.Json}");
-    }
+    /// <summary>Every event the Producer sent, in the order it generated them.</summary>
+    private static async Task<IReadOnlyList<WireEvent>> ProducedEventsAsync(KafkaTestClient kafka) =>
+        ProducedEvents.InGeneratedOrder(
+            await kafka.ConsumeAllAsync("users", UserEvents, TimeSpan.FromMinutes(1)),
+            await kafka.ConsumeAllAsync("orders", OrderEvents, TimeSpan.FromMinutes(1)));
 
     /// <summary>Processes of this machine whose environment carries <paramref name="variable"/>=<paramref name="value"/>.</summary>
     private static IReadOnlyList<string> ProcessesWithEnvironment(string variable, string value)

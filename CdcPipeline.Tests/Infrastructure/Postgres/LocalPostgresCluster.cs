@@ -20,14 +20,16 @@ public sealed class LocalPostgresCluster : IPostgresServer
     private readonly PostgresInstallation _installation;
     private readonly string _rootDirectory;
     private readonly string _dataDirectory;
+    private readonly string? _password;
     private const int BindAttempts = 5;
 
     private int _port;
     private int _disposed;
 
-    private LocalPostgresCluster(PostgresInstallation installation, string rootDirectory, int port)
+    private LocalPostgresCluster(PostgresInstallation installation, string rootDirectory, int port, string? password)
     {
         _installation = installation;
+        _password = password;
         _rootDirectory = rootDirectory;
         _dataDirectory = Path.Combine(rootDirectory, "data");
         _port = port;
@@ -38,6 +40,7 @@ public sealed class LocalPostgresCluster : IPostgresServer
         Host = "127.0.0.1",
         Port = _port,
         Username = PostgresServiceUser.SuperUser,
+        Password = _password,
         Database = "postgres",
         Timeout = 5,
         MaxPoolSize = 20,
@@ -49,10 +52,11 @@ public sealed class LocalPostgresCluster : IPostgresServer
 
     public string? PsqlPath => _installation.PathOf("psql");
 
-    public static async Task<LocalPostgresCluster> StartAsync(PostgresInstallation installation)
+    /// <summary>Initialises and starts a cluster; with a <paramref name="password"/> every connection authenticates with it (scram-sha-256), else all are trusted.</summary>
+    public static async Task<LocalPostgresCluster> StartAsync(PostgresInstallation installation, string? password = null)
     {
         var root = Directory.CreateTempSubdirectory("cdc-pg-").FullName;
-        var cluster = new LocalPostgresCluster(installation, root, FreeLoopbackPort());
+        var cluster = new LocalPostgresCluster(installation, root, FreeLoopbackPort(), password);
         try
         {
             await cluster.InitializeAsync();
@@ -151,7 +155,7 @@ public sealed class LocalPostgresCluster : IPostgresServer
     private async Task InitializeAsync()
     {
         await PostgresServiceUser.TakeOwnershipAsync(_rootDirectory);
-        await _installation.InitDbAsync(_dataDirectory, password: null);
+        await _installation.InitDbAsync(_dataDirectory, _password);
 
         // Many tests in parallel, each with its own slot and database; durability is worth nothing in a throwaway.
         var settings = PostgresServerSettings.LogicalReplication(_rootDirectory, maxReplicationSlots: 20, maxWalSenders: 20)

@@ -81,8 +81,9 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     /// <summary>
     /// A cluster of its own that a test may stop and start (<see cref="LocalPostgresCluster.RestartAsync"/>)
-    /// without disturbing the tests that share this fixture's server. Null when no local binaries are installed.
+    /// without disturbing the tests that share this fixture's server, with <paramref name="password"/> required when
+    /// given. Null when no local binaries are installed.
     /// </summary>
-    public static async Task<LocalPostgresCluster?> StartPrivateClusterAsync() =>
-        PostgresInstallation.Find() is { } installation ? await LocalPostgresCluster.StartAsync(installation) : null;
+    public static async Task<LocalPostgresCluster?> StartPrivateClusterAsync(string? password = null) =>
+        PostgresInstallation.Find() is { } installation ? await LocalPostgresCluster.StartAsync(installation, password) : null;
 }

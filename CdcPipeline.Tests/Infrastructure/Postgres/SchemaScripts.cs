@@ -72,7 +72,7 @@ public static class SchemaScripts
         return files.Length > 0 ? files : throw new InvalidOperationException($"No *.sql files in {directory}.");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -1,0 +1,37 @@
+using CdcPipeline.AppHost.Local.Postgres;
+using CdcPipeline.Tests.Infrastructure.Postgres;
+
+namespace CdcPipeline.Tests.Reliability;
+
+/// <summary>
+/// One fault run for the tests of its class (<see cref="FaultRunSettings"/>: 30 s unless <c>CDC_FAULTS_DURATION</c>
+/// says otherwise), its report also written to <c>TestResults/fault-runs/seed-&lt;seed&gt;.txt</c> beside the tests.
+/// </summary>
+public sealed class FaultRunFixture(PostgresFixture postgres) : IAsyncLifetime
+{
+    /// <summary>Start, the faults, the drain (at most the checker's deadline) and the check: the bound of a run beyond its faults.</summary>
+    private static readonly TimeSpan Overhead = TimeSpan.FromMinutes(15);
+
+    private FaultRunReport? _report;
+
+    internal FaultRunReport Report => _report ?? throw new InvalidOperationException("The fault run did not complete.");
+
+    internal string ReportFile { get; private set; } = string.Empty;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (PostgresInstallation.Find() is null || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var settings = FaultRunSettings.FromEnvironment();
+        using var bound = new CancellationTokenSource(settings.Duration + Overhead);
+        _report = await FaultRunner.RunAsync(settings, postgres, bound.Token);
+        var directory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "fault-runs"));
+        ReportFile = Path.Combine(directory.FullName, $"seed-{settings.Seed}.txt");
+        await File.WriteAllTextAsync(ReportFile, _report.ToString());
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
