@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CdcPipeline.AppHost.Local.Postgres;
 
 namespace CdcPipeline.Tests.Reliability;
 
@@ -41,7 +40,7 @@ public sealed partial class FaultRunTests(FaultRunFixture run) : IClassFixture<F
     }
 
     private static void SkipWithoutPostgres() =>
-        Assert.SkipWhen(PostgresInstallation.Find() is null || OperatingSystem.IsWindows(), PostgresInstallation.NotFoundMessage);
+        Assert.SkipWhen(FaultRunFixture.SkipReason() is not null, FaultRunFixture.SkipReason() ?? string.Empty);
 
     private string Redact(string line) =>
         run.Report.Secrets.Aggregate(PasswordSetting().Replace(line, "$1=***"), (text, secret) => text.Replace(secret, "***", StringComparison.Ordinal));
