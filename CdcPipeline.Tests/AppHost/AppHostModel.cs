@@ -61,11 +61,12 @@ internal sealed class AppHostModel : IAsyncDisposable
         return configuration.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
     }
 
-    public async Task<IReadOnlyList<string>> ArgumentsAsync(string name)
+    /// <summary>The arguments as <paramref name="operation"/> evaluates them (see <see cref="EnvironmentAsync(string, DistributedApplicationOperation)"/>).</summary>
+    public async Task<IReadOnlyList<string>> ArgumentsAsync(string name, DistributedApplicationOperation operation = DistributedApplicationOperation.Publish)
     {
         var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
             .WithArgumentsConfig()
-            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Current.CancellationToken);
+            .BuildAsync(new(operation), NullLogger.Instance, TestContext.Current.CancellationToken);
         Assert.Null(configuration.Exception);
         return [.. configuration.Arguments.Select(a => a.Value?.ToString() ?? string.Empty)];
     }
