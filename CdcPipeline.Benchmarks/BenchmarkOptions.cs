@@ -64,7 +64,7 @@ internal sealed record BenchmarkOptions(
 
         return mode switch
         {
-            "quick" => new(sizes ?? [10_000], TimeSpan.FromSeconds(stepSeconds ?? 8), LatencyRatesDefault, [10_000], output, bootstrap, postgres, cassandra, mode),
+            "quick" => new(sizes ?? [10_000], TimeSpan.FromSeconds(stepSeconds ?? 8), LatencyRatesDefault, [], output, bootstrap, postgres, cassandra, mode),
             "full" => new(sizes ?? [10_000, 100_000, 1_000_000], TimeSpan.FromSeconds(stepSeconds ?? 60), LatencyRatesDefault,
                 [10_000, 20_000, 40_000], output, bootstrap, postgres, cassandra, mode),
             _ => new(sizes ?? [10_000, 100_000], TimeSpan.FromSeconds(stepSeconds ?? 30), LatencyRatesDefault,

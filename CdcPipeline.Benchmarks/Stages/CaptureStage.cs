@@ -36,10 +36,7 @@ internal static class CaptureStage
     {
         var cancellationToken = context.CancellationToken;
         await ExecuteAsync(database, $"SELECT pg_logical_emit_message(false, '{RawPgOutputDecode.EndMarker}', '')", cancellationToken);
-        foreach (var (topic, partitions) in workload.ChangeTopics.Partitions)
-        {
-            await context.Peers.CreateTopicAsync(topic, partitions);
-        }
+        await context.CreateTopicsAsync(workload.ChangeTopics);
 
         await context.Peers.CreateTopicAsync(ServiceEnvironments.HeartbeatTopic(workload.CapturePrefix), 1);
 

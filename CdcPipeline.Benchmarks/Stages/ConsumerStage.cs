@@ -53,6 +53,7 @@ internal static class ConsumerStage
         context.Report.Checks.Add(new OutcomeCheck("Consumer", workload.Events, "rows equal the original method's",
             actual.SequenceEqual(expected), TableContents.Difference(actual, expected)));
 
+        context.CheckNoDeadLetters("Consumer", workload.Events, workload.Topics.Set);
         context.Log("consumer: baseline binary COPY");
         var exported = await BinaryCopy.ExportAsync(reference, cancellationToken);
         clock.Restart();

@@ -24,10 +24,8 @@ internal static class EndToEndStage
         var topics = new EventTopics($"{runId}.e2e.users", 3, $"{runId}.e2e.orders", 5);
         var prefix = $"{runId}_e2e";
         var changeTopics = Kafka.TopicSet.Of((ServiceEnvironments.CdcTopic(prefix, "users"), 6), (ServiceEnvironments.CdcTopic(prefix, "orders"), 6));
-        foreach (var (name, partitions) in topics.Set.Partitions.Concat(changeTopics.Partitions))
-        {
-            await context.Peers.CreateTopicAsync(name, partitions);
-        }
+        await context.CreateTopicsAsync(topics.Set);
+        await context.CreateTopicsAsync(changeTopics);
 
         await context.Peers.CreateTopicAsync(ServiceEnvironments.HeartbeatTopic(prefix), 1);
         var database = await context.Peers.CreateDatabaseAsync("e2e", cancellationToken);

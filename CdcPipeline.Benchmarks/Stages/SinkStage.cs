@@ -44,6 +44,7 @@ internal static class SinkStage
         var baseline = new Throughput(rows.Count, clock.Elapsed);
 
         await CheckRowsAsync(context, workload, session, database);
+        context.CheckNoDeadLetters("CassandraSink", workload.Events, workload.ChangeTopics);
         context.Report.Comparisons.Add(new Comparison("CassandraSink", workload.Events, "CassandraSink, Kafka -> Cassandra", sink.PerSecond,
             "CQL client, same rows, prepared unlogged batches", baseline.PerSecond, 0.7, "changes/s"));
         context.Log($"sink: {sink.PerSecond:N0}/s, client {baseline.PerSecond:N0}/s");
