@@ -16,7 +16,13 @@ public static class ContainerImageTags
 
     public const string DebeziumRegistry = "quay.io";
     public const string DebeziumConnectImage = "debezium/connect";
-    public const string DebeziumConnectTag = "3.6.1.Final";
+
+    /// <summary>
+    /// The tag debezium/container-images' <c>connect/3.6/Dockerfile</c> builds (<c>DEBEZIUM_VERSION="3.6.0.Final"</c>),
+    /// so an image of that tag exists; the 3.6 line's Kafka is 4.3.0 (<c>kafka/3.6/Dockerfile</c>), whose Connect has
+    /// <c>/health</c>. 3.6.1.Final changes nothing the PostgreSQL connector writes except <c>source.version</c>.
+    /// </summary>
+    public const string DebeziumConnectTag = "3.6.0.Final";
 
     public const string CassandraImage = "library/cassandra";
     public const string CassandraTag = "5.0.6";

@@ -6,6 +6,9 @@ namespace CdcPipeline.AppHost.Cassandra;
 
 public static class CassandraBuilderExtensions
 {
+    /// <summary>How long one health check waits for the CQL endpoint's address before it reports that there is none yet.</summary>
+    public static TimeSpan EndpointAllocationWait { get; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Adds a Cassandra 5 node (cluster CDC_Cluster, dc1/rack1) with a persistent volume and a health check
     /// that speaks CQL.
@@ -18,9 +21,7 @@ public static class CassandraBuilderExtensions
         var healthCheckKey = $"{name}_cql_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheckKey,
-            _ => new CassandraHealthCheck(
-                ct => cassandra.PrimaryEndpoint.IsAllocated ? cassandra.ConnectionStringExpression.GetValueAsync(ct) : ValueTask.FromResult<string?>(null),
-                TimeSpan.FromSeconds(5)),
+            _ => new CassandraHealthCheck(ct => ConnectionStringOnceAllocatedAsync(cassandra, ct), TimeSpan.FromSeconds(5)),
             failureStatus: default,
             tags: default));
 
@@ -38,5 +39,21 @@ public static class CassandraBuilderExtensions
             .WithHealthCheck(healthCheckKey);
 
         return resource.WithPersistentData(CassandraResource.DataDirectory);
+    }
+
+    // Asks the endpoint on every check, waiting briefly for its allocation: EndpointReference.IsAllocated caches its
+    // first answer, so a check that ran before DCP allocated the port would never see it.
+    private static async ValueTask<string?> ConnectionStringOnceAllocatedAsync(CassandraResource cassandra, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(EndpointAllocationWait);
+        try
+        {
+            return await cassandra.ConnectionStringExpression.GetValueAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 }

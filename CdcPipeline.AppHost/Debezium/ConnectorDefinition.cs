@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
 
 namespace CdcPipeline.AppHost.Debezium;
 
@@ -9,6 +11,11 @@ namespace CdcPipeline.AppHost.Debezium;
 public sealed record ConnectorDefinition(string Name, IReadOnlyDictionary<string, string> Config)
 {
     public const string TopicPrefixKey = "topic.prefix";
+    public const string DatabaseHostnameKey = "database.hostname";
+    public const string DatabasePortKey = "database.port";
+    public const string DatabaseNameKey = "database.dbname";
+
+    private static readonly string[] s_databaseKeys = [DatabaseHostnameKey, DatabasePortKey, DatabaseNameKey];
 
     /// <summary>The prefix of every change topic (<c>{prefix}.public.users</c>).</summary>
     public string TopicPrefix => Setting(TopicPrefixKey);
@@ -17,6 +24,35 @@ public sealed record ConnectorDefinition(string Name, IReadOnlyDictionary<string
     public string Setting(string key) => Config.TryGetValue(key, out var value)
         ? value
         : throw new InvalidOperationException($"Connector '{Name}' has no '{key}' setting.");
+
+    /// <summary>
+    /// This connector reading <paramref name="database"/>: its host name, port and database name as a container on
+    /// Aspire's network reaches them (the server resource's name, its primary endpoint's target port), so renaming
+    /// either resource cannot silently point capture elsewhere. The file must not set them itself.
+    /// </summary>
+    public ConnectorDefinition ForDatabase(PostgresDatabaseResource database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+
+        if (s_databaseKeys.FirstOrDefault(Config.ContainsKey) is { } given)
+        {
+            throw new InvalidDataException(
+                $"Connector '{Name}' sets '{given}': remove it from the connector file, the AppHost sets it from the '{database.Name}' resource.");
+        }
+
+        var server = database.Parent;
+        var port = server.PrimaryEndpoint.TargetPort
+            ?? throw new InvalidOperationException($"The '{server.Name}' resource's endpoint has no target port.");
+        return this with
+        {
+            Config = new Dictionary<string, string>(Config, StringComparer.Ordinal)
+            {
+                [DatabaseHostnameKey] = server.Name,
+                [DatabasePortKey] = port.ToString(CultureInfo.InvariantCulture),
+                [DatabaseNameKey] = database.DatabaseName,
+            },
+        };
+    }
 
     public static ConnectorDefinition Load(string path)
     {

@@ -54,7 +54,7 @@ public static class DebeziumBuilderExtensions
                 env[DebeziumConnectResource.DatabasePasswordVariable] = server.PasswordParameter;
                 env["HEAP_OPTS"] = "-Xms256m -Xmx1g";
             })
-            .WithHttpHealthCheck("/", endpointName: DebeziumConnectResource.HttpEndpointName)
+            .WithHttpHealthCheck(DebeziumConnectResource.HealthPath, endpointName: DebeziumConnectResource.HttpEndpointName)
             .WaitFor(kafka)
             .WaitFor(database);
     }
@@ -73,13 +73,16 @@ public static class DebeziumBuilderExtensions
         var builder = connect.ApplicationBuilder;
         var connector = new DebeziumConnectorResource(definition, connect.Resource);
 
+        // A relationship, not a parent: Aspire copies a container parent's every state change onto child resources
+        // that have no lifetime of their own (ApplicationOrchestrator.SetChildResourceAsync), which would overwrite
+        // the connector's own state (RUNNING, FAILED, waiting for the worker) with the worker container's.
         builder.AddResource(connector)
-            .WithParentRelationship(connect)
+            .WithRelationship(connect.Resource, DebeziumConnectorResource.WorkerRelationship)
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = DebeziumConnectorResource.ResourceType,
-                State = KnownResourceStates.NotStarted,
-                Properties = [],
+                State = ConnectorSnapshots.WaitingState(connect.Resource),
+                Properties = [new(ConnectorSnapshots.WaitingForProperty, ConnectorSnapshots.WaitingReason(connect.Resource, "not started yet"))],
             })
             .WithCommand(
                 DebeziumConnectorResource.RestartCommandName,
@@ -91,7 +94,7 @@ public static class DebeziumBuilderExtensions
                     IconName = "ArrowSync",
                     UpdateState = context => context.ResourceSnapshot.State?.Text is null
                         || context.ResourceSnapshot.State.Text == KnownResourceStates.NotStarted
-                        || context.ResourceSnapshot.State.Text == KnownResourceStates.Waiting
+                        || ConnectorSnapshots.IsWaiting(context.ResourceSnapshot)
                         ? ResourceCommandState.Disabled
                         : ResourceCommandState.Enabled,
                 })

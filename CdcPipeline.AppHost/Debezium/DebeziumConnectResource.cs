@@ -8,6 +8,13 @@ public sealed class DebeziumConnectResource(string name) : ContainerResource(nam
     public const string HttpEndpointName = "http";
     public const int RestPort = 8083;
 
+    /// <summary>
+    /// Kafka Connect's readiness endpoint (KIP-1017, Kafka 3.9+; <c>RootResource</c>): 503 until the worker has
+    /// joined its group and read its config topic, 200 once it takes requests, 500 when it stops answering. The REST
+    /// server itself (<c>/</c>) answers before the worker is ready.
+    /// </summary>
+    public const string HealthPath = "/health";
+
     public const string GroupId = "debezium-cluster";
     public const string ConfigStorageTopic = "connect-configs";
     public const string OffsetStorageTopic = "connect-offsets";

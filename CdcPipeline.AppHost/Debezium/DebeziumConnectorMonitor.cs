@@ -25,12 +25,7 @@ public sealed partial class DebeziumConnectorMonitor(
         var logger = resourceLogs.GetLogger(connector);
         try
         {
-            await notifications.PublishUpdateAsync(connector, s => s with { State = KnownResourceStates.Waiting }).ConfigureAwait(false);
-            // The worker's health check is its REST API answering: then it takes registrations.
-            await notifications.WaitForResourceAsync(
-                connector.Connect.Name,
-                e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy,
-                stoppingToken).ConfigureAwait(false);
+            await WaitForWorkerAsync(logger, stoppingToken).ConfigureAwait(false);
 
             using var http = KafkaConnectHttp.CreateClient(httpClientFactory, connector.Connect);
             var client = new KafkaConnectClient(http);
@@ -48,6 +43,40 @@ public sealed partial class DebeziumConnectorMonitor(
             LogMonitorFailed(logger, connector.Name, Describe(ex));
             await notifications.PublishUpdateAsync(connector, s => s.WithError("MonitorFailed", Describe(ex))).ConfigureAwait(false);
         }
+    }
+
+    // The worker's health check is Connect's /health: once it passes, the worker takes registrations. Until then the
+    // connector's state names the worker, and every change of the worker's state or health is shown and logged once.
+    private async Task WaitForWorkerAsync(ILogger logger, CancellationToken stoppingToken)
+    {
+        var worker = connector.Connect;
+        var described = "not started yet";
+        LogWaiting(logger, connector.Name, ConnectorSnapshots.WaitingReason(worker, described));
+        await notifications.PublishUpdateAsync(connector, s => s.WithWaiting(worker, described)).ConfigureAwait(false);
+
+        await foreach (var update in notifications.WatchAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (update.Resource.Name != worker.Name)
+            {
+                continue;
+            }
+
+            if (update.Snapshot.State?.Text == KnownResourceStates.Running && update.Snapshot.HealthStatus == HealthStatus.Healthy)
+            {
+                LogWorkerReady(logger, connector.Name, worker.Name);
+                return;
+            }
+
+            var now = ConnectorSnapshots.DescribeWorker(update.Snapshot);
+            if (now != described)
+            {
+                described = now;
+                LogWaiting(logger, connector.Name, ConnectorSnapshots.WaitingReason(worker, described));
+                await notifications.PublishUpdateAsync(connector, s => s.WithWaiting(worker, now)).ConfigureAwait(false);
+            }
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     // Right after the worker answers, Connect may still be joining its group (409) or electing a leader:
@@ -113,6 +142,12 @@ public sealed partial class DebeziumConnectorMonitor(
     // not be read) is named by its type.
     private static string Describe(Exception ex) =>
         ex is KafkaConnectException or HttpRequestException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector} is registered once its worker is ready; waiting for {Reason}")]
+    private static partial void LogWaiting(ILogger logger, string connector, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector}: worker {Worker} is running and healthy, registering")]
+    private static partial void LogWorkerReady(ILogger logger, string connector, string worker);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connector {Connector}: {Outcome}")]
     private static partial void LogRegistered(ILogger logger, string connector, ConnectorRegistrationOutcome outcome);

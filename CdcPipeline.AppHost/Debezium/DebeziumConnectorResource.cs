@@ -12,6 +12,9 @@ public sealed class DebeziumConnectorResource(ConnectorDefinition definition, De
     public const string ResourceType = "DebeziumConnector";
     public const string RestartCommandName = "restart-connector";
 
+    /// <summary>The dashboard relationship from the connector to the worker it runs on.</summary>
+    public const string WorkerRelationship = "Worker";
+
     public ConnectorDefinition Definition { get; } = definition;
 
     public DebeziumConnectResource Connect { get; } = connect;

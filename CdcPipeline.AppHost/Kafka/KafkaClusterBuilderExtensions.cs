@@ -1,10 +1,11 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.AppHost.Kafka;
 
-public static class KafkaClusterBuilderExtensions
+public static partial class KafkaClusterBuilderExtensions
 {
     /// <summary>A fixed KRaft cluster id (base64 of 16 bytes): the persistent volumes stay valid across runs.</summary>
     public const string DefaultClusterId = "Y2RjLXBpcGVsaW5lLWtyYQ";
@@ -12,6 +13,9 @@ public static class KafkaClusterBuilderExtensions
     public const int ReplicationFactor = 3;
     public const int MinInSyncReplicas = 2;
     public const int DefaultPartitions = 3;
+
+    /// <summary>Each broker's JVM heap (<c>KAFKA_HEAP_OPTS</c>, read by <c>kafka-run-class.sh</c>).</summary>
+    public const string HeapOptions = "-Xms256m -Xmx512m";
 
     /// <summary>
     /// Adds a KRaft cluster of <paramref name="brokerCount"/> combined broker + controller nodes named
@@ -73,49 +77,33 @@ public static class KafkaClusterBuilderExtensions
             .WithImage(ContainerImageTags.KafkaImage, ContainerImageTags.KafkaTag)
             .WithImageRegistry(ContainerImageTags.DockerHubRegistry)
             .WithEndpoint(targetPort: KafkaBrokerResource.HostListenerPort, name: KafkaBrokerResource.HostEndpointName)
-            .WithEndpoint(targetPort: KafkaBrokerResource.InternalListenerPort, name: KafkaBrokerResource.InternalEndpointName)
-            .WithEndpoint(targetPort: KafkaBrokerResource.ControllerListenerPort, name: KafkaBrokerResource.ControllerEndpointName)
-            .WithEnvironment(context => ConfigureBroker(context, cluster.Resource, broker))
+            .WithEntrypoint(KafkaBrokerStartup.Entrypoint)
+            .WithArgs(context =>
+            {
+                foreach (var argument in KafkaBrokerStartup.ArgumentsBeforeProperties().Concat(KafkaBrokerProperties.For(cluster.Resource, broker)))
+                {
+                    context.Args.Add(argument);
+                }
+            })
+            .WithEnvironment(KafkaBrokerStartup.ClusterIdVariable, cluster.Resource.ClusterId)
+            .WithEnvironment("KAFKA_HEAP_OPTS", HeapOptions)
             .WithParentRelationship(cluster);
+
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(broker, (@event, _) =>
+        {
+            var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(broker);
+            StartingNode(logger, broker.NodeId, cluster.Resource.ClusterId, cluster.Resource.QuorumVoters, KafkaBrokerResource.DataDirectory,
+                $"{ContainerImageTags.KafkaImage}:{ContainerImageTags.KafkaTag}");
+            return Task.CompletedTask;
+        });
 
         return brokerBuilder.WithPersistentData(KafkaBrokerResource.DataDirectory);
     }
 
-    private static void ConfigureBroker(EnvironmentCallbackContext context, KafkaClusterResource cluster, KafkaBrokerResource broker)
-    {
-        var env = context.EnvironmentVariables;
-
-        env["CLUSTER_ID"] = cluster.ClusterId;
-        env["KAFKA_NODE_ID"] = broker.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["KAFKA_PROCESS_ROLES"] = "broker,controller";
-        env["KAFKA_CONTROLLER_QUORUM_VOTERS"] = cluster.QuorumVoters;
-        env["KAFKA_CONTROLLER_LISTENER_NAMES"] = "CONTROLLER";
-        env["KAFKA_INTER_BROKER_LISTENER_NAME"] = "INTERNAL";
-        env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] = "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT";
-        env["KAFKA_LISTENERS"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"INTERNAL://:{KafkaBrokerResource.InternalListenerPort},CONTROLLER://:{KafkaBrokerResource.ControllerListenerPort},HOST://:{KafkaBrokerResource.HostListenerPort}");
-
-        // Host processes reach the broker through the address Aspire allocated on the host; the broker must
-        // advertise exactly that address (the one the connection string lists) or clients are redirected to an
-        // unreachable one.
-        env["KAFKA_ADVERTISED_LISTENERS"] = ReferenceExpression.Create(
-            $"INTERNAL://{broker.InternalAddress},HOST://{broker.HostEndpoint.Property(EndpointProperty.HostAndPort)}");
-
-        env["KAFKA_LOG_DIRS"] = KafkaBrokerResource.DataDirectory;
-
-        var replicationFactor = ReplicationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var minIsr = MinInSyncReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["KAFKA_DEFAULT_REPLICATION_FACTOR"] = replicationFactor;
-        env["KAFKA_MIN_INSYNC_REPLICAS"] = minIsr;
-        env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] = replicationFactor;
-        env["KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"] = replicationFactor;
-        env["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"] = minIsr;
-        env["KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR"] = replicationFactor;
-        env["KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR"] = minIsr;
-        env["KAFKA_NUM_PARTITIONS"] = DefaultPartitions.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] = "0";
-        env["KAFKA_HEAP_OPTS"] = "-Xms256m -Xmx512m";
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message =
+        "KRaft node {NodeId} of cluster {ClusterId}, static voters {Voters}. Its container formats {DataDirectory} on the first start "
+        + "(without --standalone), then starts the broker; the container's own log follows once {Image} is pulled and running.")]
+    private static partial void StartingNode(ILogger logger, int nodeId, string clusterId, string voters, string dataDirectory, string image);
 
     // The cluster has no process of its own: it runs once all of its brokers run, and its health check
     // (metadata listing every broker) then decides when it is ready for the resources waiting on it.

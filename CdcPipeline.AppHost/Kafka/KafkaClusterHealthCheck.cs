@@ -4,8 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CdcPipeline.AppHost.Kafka;
 
 /// <summary>
-/// Healthy when the cluster's metadata lists every expected broker: one reachable broker is not a
-/// cluster that can hold replication factor 3 with min ISR 2.
+/// Asks every bootstrap address of the cluster, one by one, which brokers it sees, and lets
+/// <see cref="KafkaClusterAssessment"/> decide: one reachable broker is not a cluster that can hold replication
+/// factor 3 with min ISR 2, and three brokers that each see only themselves are three clusters.
 /// </summary>
 public sealed class KafkaClusterHealthCheck(
     Func<CancellationToken, ValueTask<string?>> bootstrapServers,
@@ -21,35 +22,33 @@ public sealed class KafkaClusterHealthCheck(
             return HealthCheckResult.Unhealthy("The Kafka bootstrap servers are not known yet.");
         }
 
+        var addresses = servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // GetMetadata blocks; keep it off the health check scheduler's thread, and ask the brokers at the same time.
+        var answers = await Task.WhenAll(addresses.Select(address => Task.Run(() => Ask(address), cancellationToken))).ConfigureAwait(false);
+        return KafkaClusterAssessment.Assess(answers, expectedBrokers);
+    }
+
+    // A client bootstrapped with one address sends its first metadata request to that broker: the answer is its view.
+    private BrokerAnswer Ask(string address)
+    {
         var config = new AdminClientConfig
         {
-            BootstrapServers = servers,
+            BootstrapServers = address,
             SocketTimeoutMs = (int)metadataTimeout.TotalMilliseconds,
             // Quiet: an unreachable broker is reported by the result, not by librdkafka's log.
             LogConnectionClose = false,
         };
         configureClient?.Invoke(config);
 
-        // GetMetadata blocks; keep it off the health check scheduler's thread.
-        return await Task.Run(() => Probe(config), cancellationToken).ConfigureAwait(false);
-    }
-
-    private HealthCheckResult Probe(AdminClientConfig config)
-    {
         try
         {
             using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
             var metadata = admin.GetMetadata(metadataTimeout);
-            var brokers = metadata.Brokers.Select(b => $"{b.BrokerId}@{b.Host}:{b.Port}").ToArray();
-            var description = $"{brokers.Length} of {expectedBrokers} brokers: {string.Join(", ", brokers)}";
-
-            return brokers.Length >= expectedBrokers
-                ? HealthCheckResult.Healthy(description)
-                : HealthCheckResult.Unhealthy(description);
+            return new BrokerAnswer(address, metadata.OriginatingBrokerId, metadata.Brokers);
         }
         catch (KafkaException ex)
         {
-            return HealthCheckResult.Unhealthy($"Kafka metadata request failed: {ex.Error.Reason}", ex);
+            return BrokerAnswer.Failed(address, $"metadata request failed: {ex.Error.Reason}");
         }
     }
 }

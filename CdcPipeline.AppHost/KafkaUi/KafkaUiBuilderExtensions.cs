@@ -8,9 +8,13 @@ public static class KafkaUiBuilderExtensions
 {
     public const int HttpPort = 8080;
 
+    /// <summary>Kafka UI's JVM heap (<c>JAVA_OPTS</c>, which the image's command passes to <c>java</c>); unset, the JVM takes a quarter of the container's memory.</summary>
+    public const string JavaOptions = "-Xms128m -Xmx384m";
+
     /// <summary>
     /// Adds Kafka UI showing <paramref name="kafka"/> as one cluster (all of its brokers) with the Kafka Connect
-    /// cluster <paramref name="connect"/>, when there is one (the built-in capture needs none).
+    /// cluster <paramref name="connect"/>, when there is one (the built-in capture needs none). It starts once Kafka is
+    /// healthy and, with Connect, once Connect is (its Connect pages fail until then).
     /// </summary>
     public static IResourceBuilder<ContainerResource> AddKafkaUi(
         this IDistributedApplicationBuilder builder,
@@ -21,7 +25,7 @@ public static class KafkaUiBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(kafka);
 
-        return builder.AddContainer(name, ContainerImageTags.KafkaUiImage, ContainerImageTags.KafkaUiTag)
+        var kafkaUi = builder.AddContainer(name, ContainerImageTags.KafkaUiImage, ContainerImageTags.KafkaUiTag)
             .WithImageRegistry(ContainerImageTags.DockerHubRegistry)
             .WithHttpEndpoint(targetPort: HttpPort, name: "http")
             .WithEnvironment(context =>
@@ -35,7 +39,10 @@ public static class KafkaUiBuilderExtensions
                     env["KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS"] = connect.Resource.InternalUrl;
                 }
             })
+            .WithEnvironment("JAVA_OPTS", JavaOptions)
             .WithHttpHealthCheck("/actuator/health", endpointName: "http")
             .WaitFor(kafka);
+
+        return connect is null ? kafkaUi : kafkaUi.WaitFor(connect);
     }
 }

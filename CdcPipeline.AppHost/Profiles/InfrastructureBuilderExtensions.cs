@@ -67,7 +67,7 @@ public static partial class InfrastructureBuilderExtensions
         IResourceBuilder<DebeziumConnectResource>? debezium = null;
         if (settings.Capture == CaptureMode.Debezium)
         {
-            debezium = builder.AddDebeziumConnect("debezium", kafka, cdcDb).WithConnector(connector);
+            debezium = builder.AddDebeziumConnect("debezium", kafka, cdcDb).WithConnector(connector.ForDatabase(cdcDb.Resource));
         }
         else
         {

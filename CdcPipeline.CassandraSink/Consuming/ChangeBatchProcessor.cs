@@ -195,7 +195,7 @@ internal sealed class ChangeBatchProcessor(
             await _retry.RunAsync(
                 "Dead-lettering a change",
                 token => deadLetters.PublishAsync(message.Result, reason, error: null, token),
-                DeadLetterFailures.IsTransient,
+                KafkaDeadLetterPolicy.IsTransient,
                 cancellationToken).ConfigureAwait(false);
         }
         finally

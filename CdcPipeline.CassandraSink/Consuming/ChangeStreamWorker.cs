@@ -72,7 +72,7 @@ internal sealed class ChangeStreamWorker(
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
-        catch (KafkaDeadLetterException e) when (DeadLetterFailures.Refusal(e) is { } code && !stoppingToken.IsCancellationRequested)
+        catch (KafkaDeadLetterException e) when (KafkaDeadLetterPolicy.Refusal(e) is { } code && !stoppingToken.IsCancellationRequested)
         {
             // Retrying would stall every partition forever; skipping would lose the message: stop and say why.
             logger.DeadLetterRefused(code.ToString(), e.Message, e);

@@ -1,16 +1,17 @@
 using CdcPipeline.Consumer.Hosting;
 using CdcPipeline.Consumer.Telemetry;
+using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 
 namespace CdcPipeline.Consumer.Processing;
 
 /// <summary>
-/// Publishes a dead letter, retrying while Kafka does not take it: the event's offset is stored only after its
-/// dead letter is durable, so a failure here holds the partition instead of losing the event. Meanwhile the
-/// consumer reports unhealthy, naming the partition and the error.
+/// Publishes a dead letter by <see cref="KafkaDeadLetterPolicy"/>: retried while Kafka may still take it (the event's
+/// offset is stored only after its dead letter is durable, so this holds the partition instead of losing the event),
+/// thrown when Kafka refuses it for good, which stops the consumer with the reason. Meanwhile the consumer reports
+/// unhealthy, naming the partition and the error.
 /// </summary>
 internal sealed class DeadLetterRetry
 {
@@ -23,20 +24,11 @@ internal sealed class DeadLetterRetry
         _sink = sink;
         _health = health;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
+            .AddRetry(KafkaDeadLetterPolicy.RetryOptions(arguments =>
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(exception => exception is not OperationCanceledException),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(10),
-                OnRetry = arguments =>
-                {
-                    logger.DeadLetterRetry(arguments.AttemptNumber + 1, arguments.RetryDelay, arguments.Outcome.Exception!.Message);
-                    return ValueTask.CompletedTask;
-                },
-            })
+                logger.DeadLetterRetry(arguments.AttemptNumber + 1, arguments.RetryDelay, arguments.Outcome.Exception!.Message);
+                return ValueTask.CompletedTask;
+            }))
             .Build();
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
+using OpenTelemetry;
 
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
@@ -9,7 +10,8 @@ public static class KafkaActivities
 {
     /// <summary>
     /// Starts the consumer-side <c>process {topic}</c> span as a child of the trace context the producer
-    /// wrote into the message headers, so one trace follows the event across Kafka.
+    /// wrote into the message headers, so one trace follows the event across Kafka; the headers' baggage
+    /// becomes the current baggage.
     /// </summary>
     public static Activity? StartProcess<TKey, TValue>(ConsumeResult<TKey, TValue> result, string? consumerGroup) =>
         StartProcess(result, consumerGroup, parentWithoutHeader: default);
@@ -22,8 +24,9 @@ public static class KafkaActivities
         ConsumeResult<TKey, TValue> result, string? consumerGroup, ActivityContext parentWithoutHeader)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var fromHeaders = KafkaTraceContext.Extract(result.Message?.Headers);
-        var parent = fromHeaders == default ? parentWithoutHeader : fromHeaders;
+        var propagated = KafkaTraceContext.Extract(result.Message?.Headers);
+        Baggage.Current = propagated.Baggage;
+        var parent = propagated.ActivityContext == default ? parentWithoutHeader : propagated.ActivityContext;
         var activity = KafkaTelemetry.ActivitySource.StartActivity($"process {result.Topic}", ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {

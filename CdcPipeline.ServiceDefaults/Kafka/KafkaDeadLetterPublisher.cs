@@ -82,7 +82,7 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
         catch (ProduceException<byte[]?, byte[]?> e)
         {
             throw new KafkaDeadLetterException(
-                $"Could not dead-letter {origin.TopicPartitionOffset} to '{topic}' ({reason}): {e.Error.Reason}", e);
+                $"Could not dead-letter {origin.TopicPartitionOffset} to '{topic}' ({reason}): {e.Error.Code}: {e.Error.Reason}", e);
         }
     }
 

@@ -1,16 +1,31 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
 
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
-/// <summary>W3C trace context carried in Kafka message headers (<c>traceparent</c>, <c>tracestate</c>).</summary>
+/// <summary>
+/// The trace context and baggage carried in Kafka message headers, written and read by OpenTelemetry's default
+/// propagator (W3C <c>traceparent</c> / <c>tracestate</c> and <c>baggage</c> unless the application chose another).
+/// </summary>
 public static class KafkaTraceContext
 {
     public const string TraceParentHeader = "traceparent";
-    public const string TraceStateHeader = "tracestate";
 
-    /// <summary>Writes the activity's context into the headers, replacing any earlier one.</summary>
+    private static readonly string[] s_w3cHeaders = [TraceParentHeader, "tracestate", "baggage"];
+
+    static KafkaTraceContext()
+    {
+        // The SDK installs its default propagator in its static constructor; OpenTelemetry's hosting code touches
+        // it the same way, so a process that has not registered OpenTelemetry still propagates.
+        _ = Sdk.SuppressInstrumentation;
+    }
+
+    private static TextMapPropagator Propagator => Propagators.DefaultTextMapPropagator;
+
+    /// <summary>Writes the activity's context and the current baggage into the headers, replacing any earlier ones.</summary>
     public static void Inject(Activity activity, Headers headers)
     {
         ArgumentNullException.ThrowIfNull(activity);
@@ -20,13 +35,17 @@ public static class KafkaTraceContext
             return;
         }
 
-        headers.Remove(TraceParentHeader);
-        headers.Remove(TraceStateHeader);
-        headers.Add(TraceParentHeader, Encoding.ASCII.GetBytes(activity.Id!));
-        if (!string.IsNullOrEmpty(activity.TraceStateString))
+        foreach (var name in s_w3cHeaders)
         {
-            headers.Add(TraceStateHeader, Encoding.ASCII.GetBytes(activity.TraceStateString));
+            headers.Remove(name);
         }
+
+        foreach (var name in Propagator.Fields ?? Enumerable.Empty<string>())
+        {
+            headers.Remove(name);
+        }
+
+        Propagator.Inject(new PropagationContext(activity.Context, Baggage.Current), headers, SetHeader);
     }
 
     /// <summary>The <c>traceparent</c> header as received, or null when there is none or it is not a W3C traceparent.</summary>
@@ -41,19 +60,16 @@ public static class KafkaTraceContext
         return ActivityContext.TryParse(traceParent, traceState: null, out _) ? traceParent : null;
     }
 
-    /// <summary>The producer's context from the headers, or <c>default</c> when there is none or it is malformed.</summary>
-    public static ActivityContext Extract(Headers? headers)
-    {
-        if (headers is null || !headers.TryGetLastBytes(TraceParentHeader, out var parent))
-        {
-            return default;
-        }
+    /// <summary>
+    /// The producer's trace context and baggage from the headers; its <see cref="PropagationContext.ActivityContext"/>
+    /// is <c>default</c> when there is none or it is malformed.
+    /// </summary>
+    public static PropagationContext Extract(Headers? headers) =>
+        headers is null ? default : Propagator.Extract(default, headers, GetHeader);
 
-        string? state = headers.TryGetLastBytes(TraceStateHeader, out var stateBytes)
-            ? Encoding.ASCII.GetString(stateBytes)
-            : null;
-        return ActivityContext.TryParse(Encoding.ASCII.GetString(parent), state, isRemote: true, out var context)
-            ? context
-            : default;
-    }
+    private static void SetHeader(Headers headers, string name, string value) =>
+        headers.Add(name, Encoding.UTF8.GetBytes(value));
+
+    private static IEnumerable<string> GetHeader(Headers headers, string name) =>
+        headers.TryGetLastBytes(name, out var bytes) ? [Encoding.UTF8.GetString(bytes)] : [];
 }

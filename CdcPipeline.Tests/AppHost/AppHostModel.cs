@@ -2,7 +2,10 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using CdcPipeline.AppHost.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.Tests.AppHost;
 
@@ -61,13 +64,33 @@ internal sealed class AppHostModel : IAsyncDisposable
         return configuration.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
     }
 
-    public async Task<IReadOnlyList<string>> ArgumentsAsync(string name)
+    /// <summary>The arguments as <paramref name="operation"/> evaluates them (see <see cref="EnvironmentAsync(string, DistributedApplicationOperation)"/>).</summary>
+    public async Task<IReadOnlyList<string>> ArgumentsAsync(string name, DistributedApplicationOperation operation = DistributedApplicationOperation.Publish)
     {
         var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
             .WithArgumentsConfig()
-            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Current.CancellationToken);
+            .BuildAsync(new(operation), NullLogger.Instance, TestContext.Current.CancellationToken);
         Assert.Null(configuration.Exception);
         return [.. configuration.Arguments.Select(a => a.Value?.ToString() ?? string.Empty)];
+    }
+
+    /// <summary>
+    /// The health check registered under <paramref name="key"/>, created by its registration the way the application's
+    /// health check service creates it (without building the application, which takes seconds).
+    /// </summary>
+    public IHealthCheck HealthCheck(string key)
+    {
+        var options = new HealthCheckServiceOptions();
+        foreach (var configure in _builder.Services
+            .Where(d => d.ServiceType == typeof(IConfigureOptions<HealthCheckServiceOptions>))
+            .Select(d => d.ImplementationInstance)
+            .OfType<IConfigureOptions<HealthCheckServiceOptions>>())
+        {
+            configure.Configure(options);
+        }
+
+        using var services = new ServiceCollection().BuildServiceProvider();
+        return options.Registrations.Single(r => r.Name == key).Factory(services);
     }
 
     public ValueTask DisposeAsync() => _builder.DisposeAsync();

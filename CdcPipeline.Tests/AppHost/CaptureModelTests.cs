@@ -50,6 +50,21 @@ public sealed class CaptureModelTests
     }
 
     [Fact]
+    public async Task Both_capture_modes_read_the_cdcdb_resource()
+    {
+        await using var debezium = await AppHostModel.CreateAsync();
+        await using var builtin = await AppHostModel.CreateAsync("CdcPipeline:Capture=builtin");
+        var database = debezium.Resource<Aspire.Hosting.ApplicationModel.PostgresDatabaseResource>("cdcdb");
+        var connector = debezium.Resource<CdcPipeline.AppHost.Debezium.DebeziumConnectorResource>("cdc-connector").Definition;
+
+        var capture = await builtin.EnvironmentAsync("capture");
+
+        Assert.Equal(database.Parent.Name, connector.Config["database.hostname"]);
+        Assert.Equal(database.DatabaseName, connector.Config["database.dbname"]);
+        Assert.Equal("{cdcdb.connectionString}", capture["ConnectionStrings__cdcdb"]);
+    }
+
+    [Fact]
     public async Task Containers_with_debezium_have_no_capture_project()
     {
         await using var model = await AppHostModel.CreateAsync();

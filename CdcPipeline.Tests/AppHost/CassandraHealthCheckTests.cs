@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Aspire.Hosting.ApplicationModel;
 using CdcPipeline.AppHost.Cassandra;
 using CdcPipeline.AppHost.Local.Cassandra;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -69,6 +70,25 @@ public sealed class CassandraHealthCheckTests
         var result = await CheckAsync(null);
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+
+    [Fact]
+    public async Task Registered_check_finds_the_endpoint_allocated_after_its_first_run()
+    {
+        await using var server = InMemoryCqlServer.Start();
+        await using var model = await AppHostModel.CreateAsync();
+        var check = model.HealthCheck("cassandra_cql_check");
+
+        var before = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+        // What DCP does once the container's port is allocated: here, the in-memory CQL server's.
+        var endpoint = model.Resource("cassandra").Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == CassandraResource.PrimaryEndpointName);
+        endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "127.0.0.1", server.Port);
+        var after = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Unhealthy, before.Status);
+        Assert.Equal("The CQL endpoint has no address yet.", before.Description);
+        Assert.Equal(HealthStatus.Healthy, after.Status);
+        Assert.Contains($"127.0.0.1:{server.Port}", after.Description, StringComparison.Ordinal);
     }
 
     private static Task<HealthCheckResult> CheckAsync(string? connectionString) =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CdcPipeline.AppHost.Debezium;
 
@@ -127,13 +128,54 @@ public sealed partial class ConnectorConfigurationTests
         Assert.Equal("true", connector.Config["value.converter.schemas.enable"]);
     }
 
-    // The definition the AppHost registers, checked to be the one file in the repository.
+    [Fact]
+    public async Task Database_settings_come_from_the_database_resource_not_the_file()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var file = ConnectorDefinition.Load(Path.Combine(model.AppHostDirectory, "Debezium", "cdc-connector.json"));
+        var database = model.Resource<PostgresDatabaseResource>("cdcdb");
+
+        Assert.DoesNotContain(ConnectorDefinition.DatabaseHostnameKey, file.Config.Keys);
+        Assert.DoesNotContain(ConnectorDefinition.DatabasePortKey, file.Config.Keys);
+        Assert.DoesNotContain(ConnectorDefinition.DatabaseNameKey, file.Config.Keys);
+        var derived = file.ForDatabase(database);
+        Assert.Equal("postgres", derived.Config[ConnectorDefinition.DatabaseHostnameKey]);
+        Assert.Equal("5432", derived.Config[ConnectorDefinition.DatabasePortKey]);
+        Assert.Equal("cdc_db", derived.Config[ConnectorDefinition.DatabaseNameKey]);
+    }
+
+    [Fact]
+    public void Renamed_database_resources_are_what_the_connector_reads()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var database = builder.AddPostgres("orders-pg").AddDatabase("orders", databaseName: "orders_db");
+        var file = new ConnectorDefinition("c", new Dictionary<string, string> { ["topic.prefix"] = "cdc" });
+
+        var derived = file.ForDatabase(database.Resource);
+
+        Assert.Equal("orders-pg", derived.Config[ConnectorDefinition.DatabaseHostnameKey]);
+        Assert.Equal("orders_db", derived.Config[ConnectorDefinition.DatabaseNameKey]);
+        Assert.Equal("cdc", derived.Config["topic.prefix"]);
+    }
+
+    [Fact]
+    public async Task A_connector_file_that_sets_the_database_host_is_refused_naming_the_key()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        var file = new ConnectorDefinition("c", new Dictionary<string, string> { [ConnectorDefinition.DatabaseHostnameKey] = "postgres" });
+
+        var error = Assert.Throws<InvalidDataException>(() => file.ForDatabase(model.Resource<PostgresDatabaseResource>("cdcdb")));
+
+        Assert.Equal("Connector 'c' sets 'database.hostname': remove it from the connector file, the AppHost sets it from the 'cdcdb' resource.", error.Message);
+    }
+
+    // The definition the AppHost registers: the one file in the repository plus the database settings of cdcdb.
     private static ConnectorDefinition LoadConnector(AppHostModel model)
     {
         var registered = model.Resource<DebeziumConnectorResource>("cdc-connector").Definition;
         var file = ConnectorDefinition.Load(Path.Combine(model.AppHostDirectory, "Debezium", "cdc-connector.json"));
         Assert.Equal(file.Name, registered.Name);
-        Assert.Equal(file.Config, registered.Config);
+        Assert.Equal(file.ForDatabase(model.Resource<PostgresDatabaseResource>("cdcdb")).Config, registered.Config);
         return registered;
     }
 

@@ -25,6 +25,7 @@ internal sealed class ConnectorMonitorHarness : IAsyncDisposable
         Connect = model.Resource<DebeziumConnectResource>("debezium");
         Connector = model.Resource<DebeziumConnectorResource>("cdc-connector");
         Notifications = services.GetRequiredService<ResourceNotificationService>();
+        Logs = services.GetRequiredService<ResourceLoggerService>();
         Monitor = ActivatorUtilities.CreateInstance<DebeziumConnectorMonitor>(services, Connector);
     }
 
@@ -37,6 +38,8 @@ internal sealed class ConnectorMonitorHarness : IAsyncDisposable
     public DebeziumConnectorResource Connector { get; }
 
     public ResourceNotificationService Notifications { get; }
+
+    public ResourceLoggerService Logs { get; }
 
     public DebeziumConnectorMonitor Monitor { get; }
 

@@ -16,7 +16,7 @@ public sealed class DebeziumConnectorMonitorTests
         var (server, notifications, connector) = (harness.Server, harness.Notifications, harness.Connector);
         await harness.Monitor.StartAsync(timeout.Token);
 
-        await notifications.WaitForResourceAsync(connector.Name, KnownResourceStates.Waiting, timeout.Token);
+        await notifications.WaitForResourceAsync(connector.Name, e => ConnectorSnapshots.IsWaiting(e.Snapshot), timeout.Token);
         Assert.Empty(server.Requests);
 
         await harness.ReportWorkerHealthyAsync();
@@ -94,6 +94,39 @@ public sealed class DebeziumConnectorMonitorTests
         await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
         Assert.Equal(notFoundReads + 1, harness.StatusReads);
         Assert.Equal(1, harness.Registrations);
+    }
+
+    [Fact]
+    public async Task Waiting_connector_names_its_worker_and_follows_its_state_in_the_dashboard_and_its_log()
+    {
+        using var timeout = Timeout();
+        await using var harness = await ConnectorMonitorHarness.CreateAsync();
+        var (server, notifications, connector) = (harness.Server, harness.Notifications, harness.Connector);
+        await harness.Monitor.StartAsync(timeout.Token);
+
+        var waiting = await notifications.WaitForResourceAsync(connector.Name, e => ConnectorSnapshots.IsWaiting(e.Snapshot), timeout.Token);
+        Assert.Equal("Waiting for debezium", waiting.Snapshot.State?.Text);
+
+        await notifications.PublishUpdateAsync(harness.Connect, s => (s with { State = KnownResourceStates.Running })
+            .WithHealthReports([new HealthReportSnapshot("debezium_http_/health_200_check", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, "503 Service Unavailable", null)]));
+        var following = await notifications.WaitForResourceAsync(
+            connector.Name,
+            e => e.Snapshot.Properties.Any(p => p.Name == ConnectorSnapshots.WaitingForProperty && p.Value is string v && v.Contains("debezium is Running", StringComparison.Ordinal)),
+            timeout.Token);
+
+        var reason = (string)following.Snapshot.Properties.Single(p => p.Name == ConnectorSnapshots.WaitingForProperty).Value!;
+        Assert.Equal(
+            "debezium running and healthy (Kafka Connect's GET /health answering 200); debezium is Running, health Unhealthy (503 Service Unavailable)",
+            reason);
+        Assert.Empty(server.Requests);
+        var log = await harness.Logs.WatchAsync(connector).FirstAsync(timeout.Token);
+        Assert.Contains(log, l => l.Content.Contains("waiting for debezium running and healthy", StringComparison.Ordinal)
+            && l.Content.Contains("debezium is not started yet", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Content.Contains("debezium is Running, health Unhealthy (503 Service Unavailable)", StringComparison.Ordinal));
+
+        await harness.ReportWorkerHealthyAsync();
+        var running = await notifications.WaitForResourceAsync(connector.Name, e => e.Snapshot.State?.Text == ConnectorStatus.Running, timeout.Token);
+        Assert.DoesNotContain(running.Snapshot.Properties, p => p.Name == ConnectorSnapshots.WaitingForProperty);
     }
 
     private static CancellationTokenSource Timeout()

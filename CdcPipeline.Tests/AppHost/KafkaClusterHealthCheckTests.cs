@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using CdcPipeline.AppHost.Kafka;
+using CdcPipeline.AppHost.Local.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CdcPipeline.Tests.AppHost;
@@ -55,5 +56,52 @@ public sealed class KafkaClusterHealthCheckTests
         var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
+    }
+
+    [Fact]
+    public async Task Three_clusters_of_one_broker_each_are_unhealthy_naming_the_split_quorum()
+    {
+        // What three KRaft nodes formatted as quorums of their own look like to a client: each address answers,
+        // and each lists only itself.
+        using var first = new MockKafkaCluster(brokerCount: 1);
+        using var second = new MockKafkaCluster(brokerCount: 1);
+        using var third = new MockKafkaCluster(brokerCount: 1);
+        var servers = string.Join(',', first.BootstrapServers, second.BootstrapServers, third.BootstrapServers);
+        var check = new KafkaClusterHealthCheck(_ => ValueTask.FromResult<string?>(servers), expectedBrokers: 3, TimeSpan.FromSeconds(30));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.StartsWith("The brokers do not form one cluster", result.Description, StringComparison.Ordinal);
+        Assert.Contains(second.BootstrapServers, result.Description, StringComparison.Ordinal);
+        Assert.Contains("sees only broker 1", result.Description, StringComparison.Ordinal);
+        Assert.Contains("--standalone", result.Description, StringComparison.Ordinal);
+        Assert.Contains("kafka-*-data volumes", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_broker_of_one_cluster_asked_by_its_own_address_is_healthy()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 3);
+        var check = new KafkaClusterHealthCheck(_ => ValueTask.FromResult<string?>(cluster.BootstrapServers), expectedBrokers: 3, TimeSpan.FromSeconds(30));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.StartsWith("3 of 3 brokers, one cluster: 1@", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_broker_down_is_unhealthy_naming_its_address()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 3);
+        var down = cluster.BootstrapServers.Split(',')[1];
+        cluster.SetBrokerDown(2);
+        var check = new KafkaClusterHealthCheck(_ => ValueTask.FromResult<string?>(cluster.BootstrapServers), expectedBrokers: 3, TimeSpan.FromSeconds(3));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Contains($"{down} does not", result.Description, StringComparison.Ordinal);
     }
 }

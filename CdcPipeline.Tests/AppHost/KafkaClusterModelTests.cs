@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CdcPipeline.AppHost.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CdcPipeline.Tests.AppHost;
 
@@ -13,27 +14,29 @@ public sealed class KafkaClusterModelTests
     {
         await using var model = await AppHostModel.CreateAsync();
 
-        var environments = new List<IReadOnlyDictionary<string, string>>();
+        var properties = new List<IReadOnlyDictionary<string, string>>();
         foreach (var broker in s_brokers)
         {
-            environments.Add(await model.EnvironmentAsync(broker));
+            properties.Add(await PropertiesAsync(model, broker));
+            Assert.Equal(KafkaClusterBuilderExtensions.DefaultClusterId, (await model.EnvironmentAsync(broker))["CLUSTER_ID"]);
         }
 
-        Assert.Single(environments.Select(e => e["CLUSTER_ID"]).Distinct());
-        Assert.Equal(s_brokers.Length, environments.Select(e => e["KAFKA_NODE_ID"]).Distinct().Count());
-        Assert.All(environments, e => Assert.Equal("broker,controller", e["KAFKA_PROCESS_ROLES"]));
+        Assert.Equal(s_brokers.Length, properties.Select(e => e["node.id"]).Distinct().Count());
+        Assert.All(properties, e => Assert.Equal("broker,controller", e["process.roles"]));
+        // Static voters only: the dynamic quorum's bootstrap setting would let a node format itself a quorum of its own.
+        Assert.All(properties, e => Assert.DoesNotContain("controller.quorum.bootstrap.servers", e.Keys));
 
-        var voters = Assert.Single(environments.Select(e => e["KAFKA_CONTROLLER_QUORUM_VOTERS"]).Distinct());
+        var voters = Assert.Single(properties.Select(e => e["controller.quorum.voters"]).Distinct());
         var voterEntries = voters.Split(',');
         Assert.Equal(
-            environments.Select(e => $"{e["KAFKA_NODE_ID"]}@").Order(),
+            properties.Select(e => $"{e["node.id"]}@").Order(),
             voterEntries.Select(v => v[..(v.IndexOf('@') + 1)]).Order());
-        foreach (var (broker, environment) in s_brokers.Zip(environments))
+        foreach (var (broker, broke) in s_brokers.Zip(properties))
         {
             // Each broker is a voter at its own controller listener, which its listeners declare.
-            Assert.Contains($"{environment["KAFKA_NODE_ID"]}@{broker}:9093", voterEntries);
-            Assert.Contains("CONTROLLER://:9093", environment["KAFKA_LISTENERS"], StringComparison.Ordinal);
-            Assert.Equal("CONTROLLER", environment["KAFKA_CONTROLLER_LISTENER_NAMES"]);
+            Assert.Contains($"{broke["node.id"]}@{broker}:9093", voterEntries);
+            Assert.Contains("CONTROLLER://:9093", broke["listeners"], StringComparison.Ordinal);
+            Assert.Equal("CONTROLLER", broke["controller.listener.names"]);
         }
     }
 
@@ -44,12 +47,12 @@ public sealed class KafkaClusterModelTests
 
         foreach (var broker in s_brokers)
         {
-            var env = await model.EnvironmentAsync(broker);
-            Assert.Equal("3", env["KAFKA_DEFAULT_REPLICATION_FACTOR"]);
-            Assert.Equal("3", env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]);
-            Assert.Equal("3", env["KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"]);
-            Assert.Equal("2", env["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"]);
-            Assert.Equal("2", env["KAFKA_MIN_INSYNC_REPLICAS"]);
+            var properties = await PropertiesAsync(model, broker);
+            Assert.Equal("3", properties["default.replication.factor"]);
+            Assert.Equal("3", properties["offsets.topic.replication.factor"]);
+            Assert.Equal("3", properties["transaction.state.log.replication.factor"]);
+            Assert.Equal("2", properties["transaction.state.log.min.isr"]);
+            Assert.Equal("2", properties["min.insync.replicas"]);
         }
     }
 
@@ -61,11 +64,11 @@ public sealed class KafkaClusterModelTests
         var volumeNames = new HashSet<string>();
         foreach (var broker in s_brokers)
         {
-            var env = await model.EnvironmentAsync(broker);
+            var properties = await PropertiesAsync(model, broker);
             var volume = Assert.Single(model.Resource(broker).Annotations.OfType<ContainerMountAnnotation>());
             Assert.Equal(ContainerMountType.Volume, volume.Type);
             Assert.False(volume.IsReadOnly);
-            Assert.Equal(env["KAFKA_LOG_DIRS"], volume.Target);
+            Assert.Equal(properties["log.dirs"], volume.Target);
             Assert.True(volumeNames.Add(volume.Source!), $"{broker} shares its volume with another broker");
         }
     }
@@ -77,11 +80,11 @@ public sealed class KafkaClusterModelTests
 
         foreach (var broker in s_brokers)
         {
-            var env = await model.EnvironmentAsync(broker);
-            var advertised = env["KAFKA_ADVERTISED_LISTENERS"].Split(',');
+            var properties = await PropertiesAsync(model, broker);
+            var advertised = properties["advertised.listeners"].Split(',');
             Assert.Contains($"INTERNAL://{broker}:9092", advertised);
             Assert.Contains($"HOST://{{{broker}.bindings.tcp.host}}:{{{broker}.bindings.tcp.port}}", advertised);
-            Assert.Equal("INTERNAL", env["KAFKA_INTER_BROKER_LISTENER_NAME"]);
+            Assert.Equal("INTERNAL", properties["inter.broker.listener.name"]);
         }
     }
 
@@ -110,8 +113,8 @@ public sealed class KafkaClusterModelTests
         Assert.Equal(cluster.Brokers.Count, bootstrap.Length);
         foreach (var (broker, address) in cluster.Brokers.Zip(bootstrap))
         {
-            var env = await model.EnvironmentAsync(broker.Name, DistributedApplicationOperation.Run);
-            var advertised = env["KAFKA_ADVERTISED_LISTENERS"].Split(',');
+            var properties = await PropertiesAsync(model, broker.Name, DistributedApplicationOperation.Run);
+            var advertised = properties["advertised.listeners"].Split(',');
 
             Assert.Equal($"HOST://{address}", Assert.Single(advertised, l => l.StartsWith("HOST://", StringComparison.Ordinal)));
             Assert.Contains($"INTERNAL://{broker.Name}:{KafkaBrokerResource.InternalListenerPort}", advertised);
@@ -130,5 +133,74 @@ public sealed class KafkaClusterModelTests
             cluster.ConnectionStringExpression.ValueExpression);
         Assert.True(cluster.TryGetAnnotationsOfType<HealthCheckAnnotation>(out var checks));
         Assert.NotEmpty(checks);
+    }
+
+    [Fact]
+    public async Task Only_the_host_listener_is_published_to_the_host()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        foreach (var broker in s_brokers)
+        {
+            // DCP publishes every endpoint of a container on the host: the internal (9092) and controller (9093)
+            // listeners have none, and containers reach them by the broker's name on the container network.
+            var endpoint = Assert.Single(model.Resource(broker).Annotations.OfType<EndpointAnnotation>());
+            Assert.Equal(KafkaBrokerResource.HostEndpointName, endpoint.Name);
+            Assert.Equal(9094, endpoint.TargetPort);
+            var properties = await PropertiesAsync(model, broker);
+            Assert.Contains("INTERNAL://:9092", properties["listeners"], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Each_broker_formats_its_storage_with_the_static_voters_then_starts_kafka()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        foreach (var broker in s_brokers)
+        {
+            var resource = model.Resource<KafkaBrokerResource>(broker);
+            var arguments = await model.ArgumentsAsync(broker);
+
+            Assert.Equal("/bin/sh", resource.Entrypoint);
+            Assert.Equal("-c", arguments[0]);
+            var script = arguments[1];
+            Assert.Contains("/opt/kafka/bin/kafka-storage.sh format --cluster-id \"${CLUSTER_ID}\" --config \"$config\" --ignore-formatted", script, StringComparison.Ordinal);
+            Assert.Contains("exec /opt/kafka/bin/kafka-server-start.sh \"$config\"", script, StringComparison.Ordinal);
+            Assert.DoesNotContain("--standalone ", script, StringComparison.Ordinal);
+            Assert.DoesNotContain("--initial-controllers", script, StringComparison.Ordinal);
+            Assert.True(
+                script.IndexOf("kafka-storage.sh format", StringComparison.Ordinal) < script.IndexOf("kafka-server-start.sh", StringComparison.Ordinal),
+                "the storage is formatted after the broker starts");
+        }
+    }
+
+    [Fact]
+    public async Task Each_broker_says_in_its_log_what_it_is_before_its_container_starts()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+        await using var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton<ResourceLoggerService>()
+            .BuildServiceProvider();
+        var logs = services.GetRequiredService<ResourceLoggerService>();
+        var broker = model.Resource<KafkaBrokerResource>("kafka-2");
+
+        await model.Eventing.PublishAsync(new BeforeResourceStartedEvent(broker, services), TestContext.Current.CancellationToken);
+
+        var lines = await logs.WatchAsync(broker).FirstAsync(TestContext.Current.CancellationToken);
+        var line = Assert.Single(lines).Content;
+        Assert.Contains("KRaft node 2 of cluster Y2RjLXBpcGVsaW5lLWtyYQ, static voters 1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093", line, StringComparison.Ordinal);
+        Assert.Contains("apache/kafka:4.1.0", line, StringComparison.Ordinal);
+    }
+
+    // The broker's server.properties: its container arguments after "-c <script> <$0>", one key=value each.
+    private static async Task<IReadOnlyDictionary<string, string>> PropertiesAsync(
+        AppHostModel model,
+        string broker,
+        DistributedApplicationOperation operation = DistributedApplicationOperation.Publish)
+    {
+        var arguments = await model.ArgumentsAsync(broker, operation);
+        Assert.Equal(KafkaBrokerStartup.ArgumentsBeforeProperties(), arguments.Take(3));
+        return arguments.Skip(3).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
     }
 }

@@ -88,6 +88,41 @@ public sealed partial class ResourceModelTests
     }
 
     [Fact]
+    public async Task Debezium_is_healthy_when_connects_readiness_endpoint_answers_200()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        var check = Assert.Single(model.Resource("debezium").Annotations.OfType<HealthCheckAnnotation>());
+
+        // Aspire's key of WithHttpHealthCheck: {resource}_{endpoint}_{path}_{expected status}_check.
+        Assert.Equal("debezium_http_/health_200_check", check.Key);
+    }
+
+    [Fact]
+    public async Task Connector_is_related_to_its_worker_without_being_its_child()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        var relationships = model.Resource("cdc-connector").Annotations.OfType<ResourceRelationshipAnnotation>().ToArray();
+
+        // A child without a lifetime of its own gets every state of its container parent copied onto it.
+        Assert.DoesNotContain(relationships, r => r.Type == "Parent");
+        Assert.Contains(relationships, r => r.Type == "Worker" && r.Resource.Name == "debezium");
+        Assert.IsNotAssignableFrom<IResourceWithParent>(model.Resource("cdc-connector"));
+    }
+
+    [Fact]
+    public async Task Kafka_ui_waits_for_kafka_and_connect_and_has_a_bounded_heap()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        var env = await model.EnvironmentAsync("kafka-ui");
+
+        Assert.Equal(["debezium", "kafka"], WaitsFor(model.Resource("kafka-ui")));
+        Assert.Matches(@"-Xmx\d+m", env["JAVA_OPTS"]);
+    }
+
+    [Fact]
     public async Task Debezium_worker_advertises_its_resource_name_through_the_variable_its_image_reads()
     {
         await using var model = await AppHostModel.CreateAsync();

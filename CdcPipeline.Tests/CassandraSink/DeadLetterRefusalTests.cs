@@ -1,5 +1,4 @@
 using System.Text;
-using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using Confluent.Kafka;
@@ -36,23 +35,5 @@ public sealed class DeadLetterRefusalTests(KafkaFixture kafka) : IClassFixture<K
         var entry = (await health.CheckHealthAsync(r => r.Name == "cassandra-sink", TestContext.Current.CancellationToken)).Entries["cassandra-sink"];
         Assert.Equal(HealthStatus.Unhealthy, entry.Status);
         Assert.Contains("MsgSizeTooLarge", entry.Description, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(ErrorCode.MsgSizeTooLarge, false)]
-    [InlineData(ErrorCode.TopicAuthorizationFailed, false)]
-    [InlineData(ErrorCode.ClusterAuthorizationFailed, false)]
-    [InlineData(ErrorCode.TopicException, false)]
-    [InlineData(ErrorCode.Local_MsgTimedOut, true)]
-    [InlineData(ErrorCode.BrokerNotAvailable, true)]
-    [InlineData(ErrorCode.NotLeaderForPartition, true)]
-    [InlineData(ErrorCode.Local_Transport, true)]
-    public void Dead_letter_failures_are_retried_unless_kafka_refuses_for_good(ErrorCode code, bool transient)
-    {
-        var produce = new ProduceException<byte[]?, byte[]?>(new Error(code), new DeliveryResult<byte[]?, byte[]?>());
-        var error = new KafkaDeadLetterException("Could not dead-letter", produce);
-
-        Assert.Equal(transient, DeadLetterFailures.IsTransient(error));
-        Assert.Equal(transient ? null : code, DeadLetterFailures.Refusal(error));
     }
 }

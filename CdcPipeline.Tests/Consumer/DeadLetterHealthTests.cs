@@ -8,7 +8,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CdcPipeline.Tests.Consumer;
 
-/// <summary>A dead letter that cannot be published holds its partition, and the consumer says so in its health.</summary>
+/// <summary>
+/// A dead letter Kafka does not take yet holds its partition, and the consumer says so in its health; one Kafka
+/// refuses for good stops the consumer with the reason (<see cref="KafkaDeadLetterPolicy"/>).
+/// </summary>
 public sealed class DeadLetterHealthTests(KafkaFixture kafka, PostgresFixture postgres) : IClassFixture<KafkaFixture>
 {
     [Fact]
@@ -35,6 +38,32 @@ public sealed class DeadLetterHealthTests(KafkaFixture kafka, PostgresFixture po
         Assert.Single(deadLetters);
     }
 
+    [Fact]
+    public async Task A_dead_letter_kafka_refuses_for_good_stops_the_consumer_with_the_reason()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        await using var consumer = await ConsumerHost.StartAsync(setup, new Dictionary<string, string?>
+        {
+            // librdkafka's smallest message.max.bytes: the dead letter below is larger, and under the truncation limit.
+            ["Aspire:Confluent:Kafka:DeadLetter:Config:message.max.bytes"] = "1000",
+        });
+        var health = consumer.Services.GetRequiredService<HealthCheckService>();
+        var exitCode = Environment.ExitCode; // set to 1 by the stop; process-wide, so not asserted here
+        try
+        {
+            await setup.ProduceUserAsync("poison", "not json " + new string('x', 4000));
+
+            await consumer.Completion.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            var entry = (await health.CheckHealthAsync(r => r.Name == "consumer", TestContext.Current.CancellationToken)).Entries["consumer"];
+            Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+            Assert.Contains("MsgSizeTooLarge", entry.Description, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.ExitCode = exitCode;
+        }
+    }
+
     private static async Task<HealthReport> WaitForHealthAsync(HealthCheckService health, HealthStatus status)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -57,7 +86,7 @@ public sealed class DeadLetterHealthTests(KafkaFixture kafka, PostgresFixture po
     /// <summary>The real dead-letter sink behind a switch that makes every publish fail while it is on.</summary>
     private sealed class RefusingSink : IDeadLetterSink
     {
-        public const string Error = "the dead-letter topic refuses writes (test)";
+        public const string Error = "the dead-letter topic's leader is not available (test)";
 
         public IDeadLetterSink Inner { get; set; } = null!;
 
@@ -66,6 +95,6 @@ public sealed class DeadLetterHealthTests(KafkaFixture kafka, PostgresFixture po
         public string DeadLetterTopic(string originTopic) => Inner.DeadLetterTopic(originTopic);
 
         public Task PublishAsync(ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken) =>
-            Refusing ? throw new KafkaException(new Error(ErrorCode.TopicAuthorizationFailed, Error)) : Inner.PublishAsync(origin, reason, error, cancellationToken);
+            Refusing ? throw new KafkaException(new Error(ErrorCode.LeaderNotAvailable, Error)) : Inner.PublishAsync(origin, reason, error, cancellationToken);
     }
 }

@@ -6,6 +6,7 @@ using CdcPipeline.Tests.Infrastructure.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace CdcPipeline.Tests.Kafka;
@@ -57,6 +58,41 @@ public sealed class KafkaTracingTests(KafkaFixture kafka) : IClassFixture<KafkaF
         Assert.Equal(group, process.GetTagItem("messaging.consumer.group.name"));
         Assert.True(result.Message.Headers.TryGetLastBytes("traceparent", out var traceparent));
         Assert.Equal($"00-{send.TraceId}-{send.SpanId}-01", Encoding.ASCII.GetString(traceparent));
+    }
+
+    [Fact]
+    public async Task Baggage_set_by_the_producer_side_is_the_current_baggage_of_the_consumer_process_span()
+    {
+        var topic = KafkaFixture.UniqueTopic("baggage");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        var group = $"baggage-{Guid.NewGuid():N}";
+        using var host = BuildHost([], group);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var producer = host.Services.GetRequiredService<IProducer<string, string>>();
+
+        await Task.Run(async () =>
+        {
+            Baggage.SetBaggage("tenant.id", "acme");
+            await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "v" }, TestContext.Current.CancellationToken);
+        }, TestContext.Current.CancellationToken);
+
+        var consumer = host.Services.GetRequiredService<IConsumer<string, byte[]>>();
+        consumer.Subscribe(topic);
+        var result = await Task.Run(() => consumer.Consume(Timeout));
+        Assert.NotNull(result);
+        Assert.True(result.Message.Headers.TryGetLastBytes("baggage", out var header));
+        Assert.Equal("tenant.id=acme", Encoding.UTF8.GetString(header));
+        var seen = await Task.Run(() =>
+        {
+            using (KafkaActivities.StartProcess(result, group))
+            {
+                return Baggage.GetBaggage("tenant.id");
+            }
+        }, TestContext.Current.CancellationToken);
+
+        consumer.Close();
+        await host.StopAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("acme", seen);
     }
 
     [Fact]
