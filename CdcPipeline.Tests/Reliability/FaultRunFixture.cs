@@ -33,15 +33,9 @@ public sealed class FaultRunFixture(PostgresFixture postgres) : IAsyncLifetime
         await File.WriteAllTextAsync(ReportFile, _report.ToString());
     }
 
-    /// <summary>
-    /// Why the run does not happen here: no PostgreSQL, or no <c>CDC_FAULTS_DURATION</c> (opt-in until the short
-    /// schedule's time on a busy CI machine is known).
-    /// </summary>
+    /// <summary>Why the run does not happen here: no PostgreSQL server binaries to run the pipeline's database with.</summary>
     internal static string? SkipReason() =>
-        PostgresInstallation.Find() is null || OperatingSystem.IsWindows() ? PostgresInstallation.NotFoundMessage
-        : Environment.GetEnvironmentVariable(FaultRunSettings.DurationVariable) is null
-            ? $"the fault run is opt-in: set {FaultRunSettings.DurationVariable} (e.g. 00:00:30, or 00:30:00 for the long run)"
-            : null;
+        PostgresInstallation.Find() is null || OperatingSystem.IsWindows() ? PostgresInstallation.NotFoundMessage : null;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

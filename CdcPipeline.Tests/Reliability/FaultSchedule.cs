@@ -7,7 +7,7 @@ namespace CdcPipeline.Tests.Reliability;
 /// <summary>
 /// A seeded schedule of faults over a bounded time: the same seed, duration and topics give the same faults at the
 /// same times with the same parameters. Faults come at random intervals (about <see cref="MeanGap"/> apart),
-/// every kind equally likely, so they interleave and overlap at random.
+/// every kind equally likely, so they interleave and overlap at random; every kind comes at least once.
 /// </summary>
 internal sealed class FaultSchedule
 {
@@ -50,27 +50,39 @@ internal sealed class FaultSchedule
         // Exponential gaps (a Poisson process): clusters of faults and quiet spells, as production has them.
         for (var at = Gap(random); at < duration; at += Gap(random))
         {
-            var kind = kinds[random.Next(kinds.Length)];
-            var topic = topics[random.Next(topics.Count)];
-            var (api, error) = RequestErrors[random.Next(RequestErrors.Length)];
-            faults.Add(new PlannedFault(at, kind)
-            {
-                Downtime = TimeSpan.FromMilliseconds(random.Next(200, 4000)),
-                Broker = random.Next(1, brokers + 1),
-                Topic = topic.Name,
-                Partition = random.Next(topic.Partitions),
-                Count = kind switch
-                {
-                    FaultKind.KafkaRequestErrors => random.Next(1, 6),
-                    FaultKind.CqlTimeouts => random.Next(1, 11),
-                    _ => random.Next(1, 21),
-                },
-                Api = api,
-                Error = error,
-            });
+            faults.Add(Plan(random, at, kinds[random.Next(kinds.Length)], brokers, topics));
         }
 
+        // A short schedule still brings every kind once; drawn after the process, so a long one that already has
+        // every kind is the same schedule it always was for its seed.
+        foreach (var missing in kinds.Except(faults.Select(f => f.Kind)).ToList())
+        {
+            faults.Add(Plan(random, duration * random.NextDouble(), missing, brokers, topics));
+        }
+
+        faults.Sort((a, b) => a.At.CompareTo(b.At));
         return new FaultSchedule(seed, duration, faults);
+    }
+
+    private static PlannedFault Plan(Random random, TimeSpan at, FaultKind kind, int brokers, IReadOnlyList<KafkaTopic> topics)
+    {
+        var topic = topics[random.Next(topics.Count)];
+        var (api, error) = RequestErrors[random.Next(RequestErrors.Length)];
+        return new PlannedFault(at, kind)
+        {
+            Downtime = TimeSpan.FromMilliseconds(random.Next(200, 4000)),
+            Broker = random.Next(1, brokers + 1),
+            Topic = topic.Name,
+            Partition = random.Next(topic.Partitions),
+            Count = kind switch
+            {
+                FaultKind.KafkaRequestErrors => random.Next(1, 6),
+                FaultKind.CqlTimeouts => random.Next(1, 11),
+                _ => random.Next(1, 21),
+            },
+            Api = api,
+            Error = error,
+        };
     }
 
     private static TimeSpan Gap(Random random) =>
