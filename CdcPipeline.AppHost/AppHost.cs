@@ -1,7 +1,14 @@
+using CdcPipeline.AppHost.Dashboard;
 using CdcPipeline.AppHost.Kafka;
 using CdcPipeline.AppHost.Profiles;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+if (builder.ExecutionContext.IsRunMode && DashboardPorts.FindTaken(builder.Configuration) is { } takenPort)
+{
+    Console.Error.WriteLine(takenPort);
+    return 1;
+}
 
 // Infrastructure: Kafka, PostgreSQL (cdcdb), Cassandra and the change capture, in containers, or without a container
 // engine as stand-ins on this machine (CdcPipeline:Profile, CdcPipeline:Capture; see Profiles/).

@@ -9,6 +9,7 @@ using CdcPipeline.Capture.Snapshot;
 using CdcPipeline.Capture.Streaming;
 using CdcPipeline.Capture.Telemetry;
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Postgres;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public static class CaptureServiceExtensions
     /// Everything the capture runs on: its settings (section <c>Capture</c>, validated on start), PostgreSQL
     /// (<c>ConnectionStrings:cdcdb</c>: the Aspire data source, and replication connections from the same connection
     /// string), the Kafka producer and the offsets reader (<c>ConnectionStrings:kafka</c>), the worker and the health
-    /// check <c>capture</c>.
+    /// checks <c>capture</c> and <c>schema</c> (the tables and the publication it captures exist).
     /// </summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -71,7 +72,13 @@ public static class CaptureServiceExtensions
         services.AddSingleton<CaptureSession>();
         services.AddSingleton<CaptureWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<CaptureWorker>());
-        services.AddHealthChecks().AddCheck<CaptureHealth>("capture");
+        services.AddHealthChecks()
+            .AddCheck<CaptureHealth>("capture")
+            .AddPipelineSchemaCheck(provider =>
+            {
+                var options = provider.GetRequiredService<IOptions<CaptureOptions>>().Value;
+                return new PipelineSchema([.. options.TableIds.Select(table => table.ToString())], options.PublicationName);
+            });
         return builder;
     }
 

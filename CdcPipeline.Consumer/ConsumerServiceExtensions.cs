@@ -3,6 +3,7 @@ using CdcPipeline.Consumer.Options;
 using CdcPipeline.Consumer.Persistence;
 using CdcPipeline.Consumer.Processing;
 using CdcPipeline.Consumer.Telemetry;
+using CdcPipeline.ServiceDefaults.Postgres;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +11,13 @@ namespace CdcPipeline.Consumer;
 
 public static class ConsumerServiceExtensions
 {
+    /// <summary>The tables the Consumer writes.</summary>
+    private static readonly PipelineSchema ConsumedSchema = new(["public.users", "public.orders"]);
+
     /// <summary>
     /// Everything the Consumer runs on: its settings (section <c>Consumer</c>, validated on start), PostgreSQL
     /// (<c>ConnectionStrings:cdcdb</c>), the Kafka consumer and dead-letter publisher (<c>ConnectionStrings:kafka</c>),
-    /// the partition workers, the consume loop and the health check <c>consumer</c>.
+    /// the partition workers, the consume loop and the health checks <c>consumer</c> and <c>schema</c> (the tables it writes exist).
     /// </summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -60,7 +64,9 @@ public static class ConsumerServiceExtensions
         services.AddSingleton<PartitionBatchProcessor>();
         services.AddSingleton<PartitionWorkers>();
         services.AddHostedService<ConsumerLoop>();
-        services.AddHealthChecks().AddCheck<ConsumerHealth>("consumer");
+        services.AddHealthChecks()
+            .AddCheck<ConsumerHealth>("consumer")
+            .AddPipelineSchemaCheck(_ => ConsumedSchema);
         return builder;
     }
 }
