@@ -40,13 +40,7 @@ public static class ConsumerServiceExtensions
                 settings.Config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
             },
             (provider, consumerBuilder) => provider.GetRequiredService<PartitionDispatcher>().Attach(consumerBuilder));
-        builder.AddKafkaDeadLetterPublisher("kafka", settings =>
-        {
-            if (builder.Configuration[$"{ConsumerOptions.SectionName}:{nameof(ConsumerOptions.DeadLetterSuffix)}"] is { Length: > 0 } suffix)
-            {
-                settings.TopicSuffix = suffix;
-            }
-        });
+        builder.AddKafkaDeadLetterPublisher("kafka");
 
         services.AddSingleton<ConsumerTelemetry>();
         services.AddSingleton<ConsumerHealth>();

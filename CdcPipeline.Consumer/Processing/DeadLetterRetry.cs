@@ -37,7 +37,7 @@ internal sealed class DeadLetterRetry
     public string DeadLetterTopic(string originTopic) => _sink.DeadLetterTopic(originTopic);
 
     public async Task PublishAsync(
-        ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken)
+        ConsumeResult<byte[]?, byte[]?> origin, KafkaDeadLetterReason reason, CancellationToken cancellationToken)
     {
         var partition = $"{origin.Topic} [{origin.Partition.Value}]";
         try
@@ -47,7 +47,7 @@ internal sealed class DeadLetterRetry
                 {
                     try
                     {
-                        await _sink.PublishAsync(origin, reason, error, token);
+                        await _sink.PublishAsync(origin, reason, token);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {

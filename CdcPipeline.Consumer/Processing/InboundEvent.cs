@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CdcPipeline.Consumer.Decoding;
 using CdcPipeline.Consumer.Persistence;
+using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 
 namespace CdcPipeline.Consumer.Processing;
@@ -21,7 +22,7 @@ internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Acti
     public ChangeOutcome? Outcome { get; private set; }
 
     /// <summary>Why the event is dead-lettered; null while it is applied, stale, waiting for its user or not written yet.</summary>
-    public DeadLetterReason? DeadLetter { get; private set; } = decoded.Error is null ? null : DeadLetterReasons.Invalid(decoded.Error);
+    public KafkaDeadLetterReason? DeadLetter { get; private set; } = decoded.Error is null ? null : DeadLetterReasons.Invalid(decoded.Error);
 
     public bool Applied => Outcome is ChangeOutcome.Applied;
 

@@ -164,7 +164,7 @@ internal sealed class PartitionBatchProcessor(
     {
         var reason = inbound.DeadLetter!;
         await PublishInTraceAsync(inbound, reason, cancellationToken);
-        telemetry.RecordDeadLettered(inbound.Message.Topic, reason.Kind);
+        telemetry.RecordDeadLettered(inbound.Message.Topic, reason.KindName);
         inbound.Process?.SetStatus(ActivityStatusCode.Error, reason.Text);
         inbound.Process?.SetTag("cdc.dead_letter.reason", reason.Text);
         logger.DeadLettered(inbound.Message.Topic, inbound.Message.Partition.Value, inbound.Message.Offset.Value,
@@ -172,13 +172,13 @@ internal sealed class PartitionBatchProcessor(
     }
 
     /// <summary>The dead letter's publish span joins the event's own trace.</summary>
-    private async Task PublishInTraceAsync(InboundEvent inbound, DeadLetterReason reason, CancellationToken cancellationToken)
+    private async Task PublishInTraceAsync(InboundEvent inbound, KafkaDeadLetterReason reason, CancellationToken cancellationToken)
     {
         var previous = Activity.Current;
         Activity.Current = inbound.Process ?? previous;
         try
         {
-            await deadLetters.PublishAsync(inbound.Message, reason.Text, reason.Error, cancellationToken);
+            await deadLetters.PublishAsync(inbound.Message, reason, cancellationToken);
         }
         finally
         {
