@@ -179,7 +179,6 @@ internal sealed class ChangeBatchProcessor(
     {
         var result = message.Result;
         await PublishInTraceAsync(message, reason, cancellationToken).ConfigureAwait(false);
-        SinkTelemetry.ChangesDeadLettered.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
         message.Process?.SetStatus(ActivityStatusCode.Error, reason.Text);
         message.Process?.SetTag("cdc.dead_letter.reason", reason.Text);
         logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason.Text);

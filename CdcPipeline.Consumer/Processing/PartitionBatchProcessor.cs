@@ -164,7 +164,6 @@ internal sealed class PartitionBatchProcessor(
     {
         var reason = inbound.DeadLetter!;
         await PublishInTraceAsync(inbound, reason, cancellationToken);
-        telemetry.RecordDeadLettered(inbound.Message.Topic, reason.KindName);
         inbound.Process?.SetStatus(ActivityStatusCode.Error, reason.Text);
         inbound.Process?.SetTag("cdc.dead_letter.reason", reason.Text);
         logger.DeadLettered(inbound.Message.Topic, inbound.Message.Partition.Value, inbound.Message.Offset.Value,

@@ -6,6 +6,7 @@ using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
+using CdcPipeline.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -143,14 +144,15 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         var messages = history.Messages.ToList();
         messages.Insert(messages.Count / 2, poison);
         await using var sink = await SinkHarness.CreateAsync(kafka);
-        using var deadLettered = new CounterProbe("cdc.sink.changes.dead_lettered", "messaging.destination.name", sink.OrdersTopic);
+        using var deadLettered = new MetricCollector("cdc.kafka.messages.dead_lettered", sink.OrdersTopic);
         await sink.StartSinkAsync();
 
         await sink.ProduceAsync(messages);
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
         AssertPinnedRows(sink, history);
-        await WaitUntilAsync(() => deadLettered.Total == 1);
+        await WaitUntilAsync(() => deadLettered.Sum == 1);
+        Assert.Equal("invalid", Assert.Single(deadLettered.Measurements).Tags["cdc.dead_letter.kind"]);
         var dead = Assert.Single(await kafka.ConsumeAllAsync($"{sink.OrdersTopic}.dlq", expectedCount: 1, SinkHarness.Timeout));
         Assert.Equal(broken, dead.Value);
         Assert.Contains("after.user_id", dead.Header(KafkaDeadLetterHeaders.Reason), StringComparison.Ordinal);
