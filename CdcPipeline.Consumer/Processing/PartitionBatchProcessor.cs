@@ -3,7 +3,6 @@ using CdcPipeline.Consumer.Decoding;
 using CdcPipeline.Consumer.Options;
 using CdcPipeline.Consumer.Persistence;
 using CdcPipeline.Consumer.Telemetry;
-using CdcPipeline.Events;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
