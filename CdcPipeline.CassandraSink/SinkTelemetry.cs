@@ -16,10 +16,6 @@ internal static class SinkTelemetry
     public static readonly Counter<long> ChangesApplied = Meter.CreateCounter<long>(
         "cdc.sink.changes.applied", "{change}", "Changes applied to Cassandra.");
 
-    /// <summary>Messages set aside on the dead-letter topic, by topic.</summary>
-    public static readonly Counter<long> ChangesDeadLettered = Meter.CreateCounter<long>(
-        "cdc.sink.changes.dead_lettered", "{change}", "Change events set aside on the dead-letter topic: undecodable, truncates, or a write Cassandra refused for its values.");
-
     /// <summary>Changes of tables the sink does not know, by table.</summary>
     public static readonly Counter<long> ChangesIgnored = Meter.CreateCounter<long>(
         "cdc.sink.changes.ignored", "{change}", "Changes of tables the sink does not know.");

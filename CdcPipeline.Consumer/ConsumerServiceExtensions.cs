@@ -43,14 +43,8 @@ public static class ConsumerServiceExtensions
                 // the others keep being processed while the group rebalances.
                 settings.Config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
             },
-            (provider, consumerBuilder) => provider.GetRequiredService<PartitionWorkers>().Attach(consumerBuilder));
-        builder.AddKafkaDeadLetterPublisher("kafka", settings =>
-        {
-            if (builder.Configuration[$"{ConsumerOptions.SectionName}:{nameof(ConsumerOptions.DeadLetterSuffix)}"] is { Length: > 0 } suffix)
-            {
-                settings.TopicSuffix = suffix;
-            }
-        });
+            (provider, consumerBuilder) => provider.GetRequiredService<PartitionDispatcher>().Attach(consumerBuilder));
+        builder.AddKafkaDeadLetterPublisher("kafka");
 
         services.AddSingleton<ConsumerTelemetry>();
         services.AddSingleton<ConsumerHealth>();
@@ -62,7 +56,7 @@ public static class ConsumerServiceExtensions
         services.AddSingleton<IDeadLetterSink, KafkaDeadLetterSink>();
         services.AddSingleton<DeadLetterRetry>();
         services.AddSingleton<PartitionBatchProcessor>();
-        services.AddSingleton<PartitionWorkers>();
+        services.AddSingleton<PartitionDispatcher>();
         services.AddHostedService<ConsumerLoop>();
         services.AddHealthChecks()
             .AddCheck<ConsumerHealth>("consumer")

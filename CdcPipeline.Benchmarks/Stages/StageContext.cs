@@ -2,6 +2,7 @@ using CdcPipeline.Benchmarks.Kafka;
 using CdcPipeline.Benchmarks.Peers;
 using CdcPipeline.Benchmarks.Report;
 using CdcPipeline.Benchmarks.Services;
+using CdcPipeline.ServiceDefaults.Kafka;
 
 namespace CdcPipeline.Benchmarks.Stages;
 
@@ -9,7 +10,7 @@ namespace CdcPipeline.Benchmarks.Stages;
 internal sealed class StageContext(BenchmarkPeers peers, KafkaProbe probe, BenchmarkReport report, TextWriter log, CancellationToken cancellationToken)
 {
     public static readonly TimeSpan StageTimeout = TimeSpan.FromMinutes(20);
-    private const string DeadLetterSuffix = ".dlq";
+    private const string DeadLetterSuffix = KafkaDeadLetterSettings.DefaultTopicSuffix;
 
     public BenchmarkPeers Peers { get; } = peers;
 

@@ -133,7 +133,7 @@ internal sealed class ChangeBatchProcessor(
                 logger.UnknownTable(table, result.Topic, result.Partition.Value, result.Offset.Value);
                 break;
             case DecodeOutcome.Undecodable(var reason):
-                await DeadLetterAsync(message, reason, cancellationToken).ConfigureAwait(false);
+                await DeadLetterAsync(message, new KafkaDeadLetterReason(KafkaDeadLetterKind.Invalid, reason), cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
@@ -168,25 +168,24 @@ internal sealed class ChangeBatchProcessor(
             var table = ((DecodeOutcome.Change)message.Outcome).Row.Table;
             var reason = $"Cassandra refused the write of a change of {table}: {string.Join("; ", errors)}"
                 + (errors.Length < message.Writes.Count ? $" ({message.Writes.Count - errors.Length} other writes of the change were applied)" : string.Empty);
-            await DeadLetterAsync(message, reason, cancellationToken).ConfigureAwait(false);
+            await DeadLetterAsync(message, new KafkaDeadLetterReason(KafkaDeadLetterKind.Rejected, reason), cancellationToken).ConfigureAwait(false);
             refused.Add(message);
         }
 
         return refused;
     }
 
-    private async Task DeadLetterAsync(ConsumedMessage message, string reason, CancellationToken cancellationToken)
+    private async Task DeadLetterAsync(ConsumedMessage message, KafkaDeadLetterReason reason, CancellationToken cancellationToken)
     {
         var result = message.Result;
         await PublishInTraceAsync(message, reason, cancellationToken).ConfigureAwait(false);
-        SinkTelemetry.ChangesDeadLettered.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
-        message.Process?.SetStatus(ActivityStatusCode.Error, reason);
-        message.Process?.SetTag("cdc.dead_letter.reason", reason);
-        logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason);
+        message.Process?.SetStatus(ActivityStatusCode.Error, reason.Text);
+        message.Process?.SetTag("cdc.dead_letter.reason", reason.Text);
+        logger.DeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, reason.Text);
     }
 
     /// <summary>The dead letter's publish span joins the message's own trace.</summary>
-    private async Task PublishInTraceAsync(ConsumedMessage message, string reason, CancellationToken cancellationToken)
+    private async Task PublishInTraceAsync(ConsumedMessage message, KafkaDeadLetterReason reason, CancellationToken cancellationToken)
     {
         var previous = Activity.Current;
         Activity.Current = message.Process ?? previous;
@@ -194,7 +193,7 @@ internal sealed class ChangeBatchProcessor(
         {
             await _retry.RunAsync(
                 "Dead-lettering a change",
-                token => deadLetters.PublishAsync(message.Result, reason, error: null, token),
+                token => deadLetters.PublishAsync(message.Result, reason, token),
                 KafkaDeadLetterPolicy.IsTransient,
                 cancellationToken).ConfigureAwait(false);
         }

@@ -1,69 +1,20 @@
+using CdcPipeline.Consumer.Persistence;
+using CdcPipeline.Consumer.Processing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CdcPipeline.Consumer.Hosting;
 
 /// <summary>
-/// The consumer's own view of its health: PostgreSQL reachable, dead letters published, Kafka client not failed;
+/// The consumer's own view of its health, reported here alone: PostgreSQL reachable (<see cref="DatabaseRetry.Outage"/>),
+/// dead letters published (<see cref="DeadLetterRetry.Failing"/>), Kafka client and partition workers not failed;
 /// degraded while a partition is paused because too many of its events are parked. The events parked per partition
 /// are in the result's data (and its description).
 /// </summary>
-public sealed class ConsumerHealth : IHealthCheck
+internal sealed class ConsumerHealth(DatabaseRetry database, DeadLetterRetry deadLetters) : IHealthCheck
 {
     private readonly Lock _gate = new();
-    private string? _databaseError;
-    private DateTimeOffset _databaseFailingSince;
-    private string? _fatalError;
-    private readonly Dictionary<string, string> _deadLetterErrors = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, (int Count, bool Full)> _parked = new(StringComparer.Ordinal);
-
-    public bool IsDatabaseFailing
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _databaseError is not null;
-            }
-        }
-    }
-
-    public void DatabaseFailed(string error, DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            if (_databaseError is null)
-            {
-                _databaseFailingSince = now;
-            }
-
-            _databaseError = error;
-        }
-    }
-
-    public void DatabaseAvailable()
-    {
-        lock (_gate)
-        {
-            _databaseError = null;
-        }
-    }
-
-    /// <summary>Publishing a dead letter of <paramref name="partition"/> fails; the partition waits while it is retried.</summary>
-    public void DeadLetterFailing(string partition, string error)
-    {
-        lock (_gate)
-        {
-            _deadLetterErrors[partition] = error;
-        }
-    }
-
-    public void DeadLetterRecovered(string partition)
-    {
-        lock (_gate)
-        {
-            _deadLetterErrors.Remove(partition);
-        }
-    }
+    private string? _fatalError;
 
     /// <summary>How many events of <paramref name="partition"/> are parked now, and whether that paused it.</summary>
     public void Parked(string partition, int count, bool full)
@@ -102,18 +53,18 @@ public sealed class ConsumerHealth : IHealthCheck
                 return Task.FromResult(HealthCheckResult.Unhealthy($"The consumer stopped: {_fatalError}", data: data));
             }
 
-            if (_databaseError is not null)
+            if (database.Outage is { } outage)
             {
                 return Task.FromResult(HealthCheckResult.Unhealthy(
-                    $"PostgreSQL unavailable since {_databaseFailingSince:O}; writes are retried, nothing is skipped. Last error: {_databaseError}.{parked}",
+                    $"PostgreSQL unavailable since {outage.Since:O}; writes are retried, nothing is skipped. Last error: {outage.LastError}.{parked}",
                     data: data));
             }
 
-            if (_deadLetterErrors.Count > 0)
+            if (deadLetters.Failing is { Count: > 0 } failing)
             {
                 return Task.FromResult(HealthCheckResult.Unhealthy(
                     "Dead-letter publishing fails; the partitions wait while it is retried: "
-                    + string.Join("; ", _deadLetterErrors.Select(entry => $"{entry.Key}: {entry.Value}")) + "." + parked,
+                    + string.Join("; ", failing.Select(entry => $"{entry.Key}: {entry.Value}")) + "." + parked,
                     data: data));
             }
 

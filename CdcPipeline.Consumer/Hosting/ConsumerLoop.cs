@@ -15,7 +15,7 @@ namespace CdcPipeline.Consumer.Hosting;
 /// </summary>
 internal sealed class ConsumerLoop(
     IConsumer<byte[]?, byte[]?> consumer,
-    PartitionWorkers workers,
+    PartitionDispatcher workers,
     ConsumerHealth health,
     IOptions<ConsumerOptions> options,
     IHostApplicationLifetime lifetime,

@@ -47,9 +47,6 @@ public sealed class ConsumerOptions
     /// </summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Suffix of the dead-letter topic of each consumed topic (<c>users</c> → <c>users.dlq</c>).</summary>
-    public string DeadLetterSuffix { get; set; } = ".dlq";
-
     /// <summary>Events queued for one partition worker above which the partition is paused until it catches up.</summary>
     public int MaxQueuedPerPartition { get; set; } = 5000;
 

@@ -19,7 +19,6 @@ public sealed class ConsumerOptionsValidator : IValidateOptions<ConsumerOptions>
         }
 
         RequireText(failures, $"{Section}:GroupId", options.GroupId);
-        RequireText(failures, $"{Section}:DeadLetterSuffix", options.DeadLetterSuffix);
 
         if (options.BatchSize is < 1 or > 100_000)
         {

@@ -4,17 +4,19 @@ using Npgsql;
 namespace CdcPipeline.Consumer.Persistence;
 
 /// <summary>
-/// Applies the changes of one partition, in offset order, in one transaction. Changes are grouped into rounds
-/// (the n-th change of every row), so each round is a handful of set-based statements and several changes of
-/// one row still apply in order. When PostgreSQL rejects a value, the batch is split in halves until the
-/// offending change stands alone; every other change is applied.
+/// Applies the changes of one partition, in offset order, in one transaction, and returns one outcome per change, in
+/// the order given. Changes are grouped into rounds (the n-th change of every row), so each round is a handful of
+/// set-based statements and several changes of one row still apply in order. A change of a key that waits for its
+/// user (given, or found waiting earlier in the list) is not written: it waits too, so an order's changes apply in
+/// order. When PostgreSQL rejects a value, the list is split in halves until the offending change stands alone;
+/// every other change is applied.
 /// </summary>
 public sealed class ChangeApplier(NpgsqlDataSource dataSource)
 {
     /// <summary>No order of the batch waits for its user yet.</summary>
     public static readonly IReadOnlySet<Guid> NoAwaitingKeys = new HashSet<Guid>();
 
-    public async Task<ApplyResult> ApplyAsync(
+    public async Task<IReadOnlyList<ChangeOutcome>> ApplyAsync(
         IChangeWriter writer, IReadOnlyList<EntityChange> changes, IReadOnlySet<Guid> awaitingKeys, CancellationToken cancellationToken)
     {
         try
@@ -25,28 +27,23 @@ public sealed class ChangeApplier(NpgsqlDataSource dataSource)
         {
             if (changes.Count == 1)
             {
-                var rejected = new ApplyResult();
-                rejected.Rejected.Add((0, exception));
-                return rejected;
+                return [new ChangeOutcome.Rejected(exception)];
             }
 
             var half = changes.Count / 2;
             var first = await ApplyAsync(writer, changes.Take(half).ToArray(), awaitingKeys, cancellationToken);
             var keys = new HashSet<Guid>(awaitingKeys);
-            keys.UnionWith(first.AwaitingKeys);
+            keys.UnionWith(changes.Take(half).Where((_, index) => first[index] is ChangeOutcome.AwaitingUser).Select(change => change.Key));
             var second = await ApplyAsync(writer, changes.Skip(half).ToArray(), keys, cancellationToken);
-            var result = new ApplyResult();
-            result.Add(first, 0);
-            result.Add(second, half);
-            return result;
+            return [.. first, .. second];
         }
     }
 
-    private async Task<ApplyResult> ApplyInTransactionAsync(
+    private async Task<ChangeOutcome[]> ApplyInTransactionAsync(
         IChangeWriter writer, IReadOnlyList<EntityChange> changes, IReadOnlySet<Guid> awaitingKeys, CancellationToken cancellationToken)
     {
-        var result = new ApplyResult();
-        result.AwaitingKeys.UnionWith(awaitingKeys);
+        var outcomes = new ChangeOutcome[changes.Count];
+        var awaiting = new HashSet<Guid>(awaitingKeys);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -55,9 +52,9 @@ public sealed class ChangeApplier(NpgsqlDataSource dataSource)
             var toWrite = new List<int>(round.Count);
             foreach (var index in round)
             {
-                if (result.AwaitingKeys.Contains(changes[index].Key))
+                if (awaiting.Contains(changes[index].Key))
                 {
-                    result.AwaitingUser.Add(index);
+                    outcomes[index] = new ChangeOutcome.AwaitingUser();
                 }
                 else
                 {
@@ -72,38 +69,31 @@ public sealed class ChangeApplier(NpgsqlDataSource dataSource)
 
             await using var batch = new NpgsqlBatch(connection, transaction);
             writer.AddRound(batch, toWrite.Select(index => changes[index]).ToArray());
-            RoundOutcome outcome;
+            RoundOutcome written;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                outcome = await writer.ReadOutcomeAsync(reader, cancellationToken);
+                written = await writer.ReadOutcomeAsync(reader, cancellationToken);
             }
 
             foreach (var index in toWrite)
             {
                 var key = changes[index].Key;
-                if (outcome.MissingUser.Contains(key))
+                if (written.MissingUser.Contains(key))
                 {
-                    result.AwaitingUser.Add(index);
-                    result.AwaitingKeys.Add(key);
-                }
-                else if (outcome.MissingTarget.Contains(key))
-                {
-                    result.MissingTarget.Add(index);
-                }
-                else if (outcome.Stale.Contains(key))
-                {
-                    result.Stale.Add(index);
+                    awaiting.Add(key);
+                    outcomes[index] = new ChangeOutcome.AwaitingUser();
                 }
                 else
                 {
-                    result.Applied.Add(index);
+                    outcomes[index] = written.MissingTarget.Contains(key) ? new ChangeOutcome.MissingRow()
+                        : written.Stale.Contains(key) ? new ChangeOutcome.Stale()
+                        : new ChangeOutcome.Applied();
                 }
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        result.AwaitingUser.Sort();
-        return result;
+        return outcomes;
     }
 
     /// <summary>Round n holds the n-th change (in offset order) of every row, as indexes into <paramref name="changes"/>.</summary>

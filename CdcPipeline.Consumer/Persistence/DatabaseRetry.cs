@@ -1,4 +1,3 @@
-using CdcPipeline.Consumer.Hosting;
 using CdcPipeline.Consumer.Options;
 using CdcPipeline.Consumer.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -11,25 +10,24 @@ namespace CdcPipeline.Consumer.Persistence;
 
 /// <summary>
 /// Waits out an unavailable PostgreSQL: retries with exponential backoff (capped by
-/// <c>Consumer:DatabaseRetryMaxDelay</c>) for as long as it takes, reporting unhealthy meanwhile. The partition
+/// <c>Consumer:DatabaseRetryMaxDelay</c>) for as long as it takes. The partition
 /// waits with it, so nothing is skipped; it resumes with the same batch. <see cref="Unavailable"/> adds up the time
-/// PostgreSQL was unreachable, as any worker saw it: from a first failure until the next success of any worker.
+/// PostgreSQL was unreachable, as any worker saw it: from a first failure until the next success of any worker;
+/// <see cref="Outage"/> describes the outage going on, for the health check.
 /// </summary>
 public sealed class DatabaseRetry
 {
     private readonly ResiliencePipeline _pipeline;
-    private readonly ConsumerHealth _health;
     private readonly ILogger<DatabaseRetry> _logger;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _outage = new();
     private long? _unavailableSince;
     private TimeSpan _unavailableBefore;
+    private DatabaseOutage? _current;
 
     public DatabaseRetry(
-        NpgsqlDataSource dataSource, IOptions<ConsumerOptions> options, ConsumerHealth health, TimeProvider timeProvider,
-        ILogger<DatabaseRetry> logger)
+        NpgsqlDataSource dataSource, IOptions<ConsumerOptions> options, TimeProvider timeProvider, ILogger<DatabaseRetry> logger)
     {
-        _health = health;
         _logger = logger;
         _timeProvider = timeProvider;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
@@ -49,7 +47,11 @@ public sealed class DatabaseRetry
                         dataSource.Clear();
                     }
 
-                    health.DatabaseFailed(error.Message, timeProvider.GetUtcNow());
+                    lock (_outage)
+                    {
+                        _current = new DatabaseOutage(_current?.Since ?? timeProvider.GetUtcNow(), error.Message);
+                    }
+
                     logger.DatabaseUnavailable(arguments.AttemptNumber + 1, arguments.RetryDelay, error.Message);
                     return ValueTask.CompletedTask;
                 },
@@ -65,6 +67,18 @@ public sealed class DatabaseRetry
             lock (_outage)
             {
                 return _unavailableBefore + (_unavailableSince is { } since ? _timeProvider.GetElapsedTime(since) : TimeSpan.Zero);
+            }
+        }
+    }
+
+    /// <summary>The outage going on (PostgreSQL failed and has not taken a write since); null while it is reachable.</summary>
+    public DatabaseOutage? Outage
+    {
+        get
+        {
+            lock (_outage)
+            {
+                return _current;
             }
         }
     }
@@ -93,6 +107,7 @@ public sealed class DatabaseRetry
             },
             cancellationToken);
 
+        bool ended;
         lock (_outage)
         {
             if (_unavailableSince is { } since)
@@ -100,11 +115,13 @@ public sealed class DatabaseRetry
                 _unavailableBefore += _timeProvider.GetElapsedTime(since);
                 _unavailableSince = null;
             }
+
+            ended = _current is not null;
+            _current = null;
         }
 
-        if (failures > 0 || _health.IsDatabaseFailing)
+        if (failures > 0 || ended)
         {
-            _health.DatabaseAvailable();
             _logger.DatabaseRecovered(failures);
         }
 

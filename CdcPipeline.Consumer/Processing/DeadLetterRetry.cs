@@ -1,4 +1,4 @@
-using CdcPipeline.Consumer.Hosting;
+using System.Collections.Concurrent;
 using CdcPipeline.Consumer.Telemetry;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
@@ -10,19 +10,18 @@ namespace CdcPipeline.Consumer.Processing;
 /// <summary>
 /// Publishes a dead letter by <see cref="KafkaDeadLetterPolicy"/>: retried while Kafka may still take it (the event's
 /// offset is stored only after its dead letter is durable, so this holds the partition instead of losing the event),
-/// thrown when Kafka refuses it for good, which stops the consumer with the reason. Meanwhile the consumer reports
-/// unhealthy, naming the partition and the error.
+/// thrown when Kafka refuses it for good, which stops the consumer with the reason. Meanwhile <see cref="Failing"/>
+/// names the partition and the error, for the health check.
 /// </summary>
 internal sealed class DeadLetterRetry
 {
     private readonly IDeadLetterSink _sink;
     private readonly ResiliencePipeline _pipeline;
-    private readonly ConsumerHealth _health;
+    private readonly ConcurrentDictionary<string, string> _failing = new(StringComparer.Ordinal);
 
-    public DeadLetterRetry(IDeadLetterSink sink, ConsumerHealth health, TimeProvider timeProvider, ILogger<DeadLetterRetry> logger)
+    public DeadLetterRetry(IDeadLetterSink sink, TimeProvider timeProvider, ILogger<DeadLetterRetry> logger)
     {
         _sink = sink;
-        _health = health;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(KafkaDeadLetterPolicy.RetryOptions(arguments =>
             {
@@ -32,13 +31,15 @@ internal sealed class DeadLetterRetry
             .Build();
     }
 
+    /// <summary>The partitions whose dead letter is being retried now, by <c>{topic} [{partition}]</c>, with the last error.</summary>
+    public IReadOnlyDictionary<string, string> Failing => new SortedDictionary<string, string>(_failing, StringComparer.Ordinal);
+
     public string DeadLetterTopic(string originTopic) => _sink.DeadLetterTopic(originTopic);
 
     public async Task PublishAsync(
-        ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken)
+        ConsumeResult<byte[]?, byte[]?> origin, KafkaDeadLetterReason reason, CancellationToken cancellationToken)
     {
         var partition = $"{origin.Topic} [{origin.Partition.Value}]";
-        var failed = false;
         try
         {
             await _pipeline.ExecuteAsync(
@@ -46,12 +47,11 @@ internal sealed class DeadLetterRetry
                 {
                     try
                     {
-                        await _sink.PublishAsync(origin, reason, error, token);
+                        await _sink.PublishAsync(origin, reason, token);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
-                        failed = true;
-                        _health.DeadLetterFailing(partition, $"{_sink.DeadLetterTopic(origin.Topic)}: {exception.Message}");
+                        _failing[partition] = $"{_sink.DeadLetterTopic(origin.Topic)}: {exception.Message}";
                         throw;
                     }
                 },
@@ -59,10 +59,7 @@ internal sealed class DeadLetterRetry
         }
         finally
         {
-            if (failed)
-            {
-                _health.DeadLetterRecovered(partition);
-            }
+            _failing.TryRemove(partition, out _);
         }
     }
 }

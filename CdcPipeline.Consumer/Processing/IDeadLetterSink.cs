@@ -8,7 +8,7 @@ public interface IDeadLetterSink
 {
     string DeadLetterTopic(string originTopic);
 
-    Task PublishAsync(ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken);
+    Task PublishAsync(ConsumeResult<byte[]?, byte[]?> origin, KafkaDeadLetterReason reason, CancellationToken cancellationToken);
 }
 
 /// <summary>Dead letters on Kafka, through the shared <see cref="KafkaDeadLetterPublisher"/> (<c>{topic}.dlq</c>).</summary>
@@ -16,6 +16,6 @@ internal sealed class KafkaDeadLetterSink(KafkaDeadLetterPublisher publisher) : 
 {
     public string DeadLetterTopic(string originTopic) => publisher.DeadLetterTopic(originTopic);
 
-    public Task PublishAsync(ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken) =>
-        publisher.PublishAsync(origin, reason, error, cancellationToken);
+    public Task PublishAsync(ConsumeResult<byte[]?, byte[]?> origin, KafkaDeadLetterReason reason, CancellationToken cancellationToken) =>
+        publisher.PublishAsync(origin, reason, cancellationToken);
 }

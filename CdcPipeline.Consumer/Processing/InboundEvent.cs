@@ -1,10 +1,15 @@
 using System.Diagnostics;
 using CdcPipeline.Consumer.Decoding;
+using CdcPipeline.Consumer.Persistence;
+using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 
 namespace CdcPipeline.Consumer.Processing;
 
-/// <summary>A consumed message on its way through a batch: its process span, its change or why it has none.</summary>
+/// <summary>
+/// A consumed message on its way through a batch: its process span, its change (or why it has none), what the write
+/// made of the change and, when it is to be dead-lettered, why (<see cref="DeadLetterReasons"/>).
+/// </summary>
 internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Activity? process, DecodeResult decoded)
 {
     public ConsumeResult<byte[]?, byte[]?> Message { get; } = message;
@@ -13,26 +18,24 @@ internal sealed class InboundEvent(ConsumeResult<byte[]?, byte[]?> message, Acti
 
     public EntityChange? Change { get; } = decoded.Change;
 
-    /// <summary>Why the event is dead-lettered (null while it is applied, parked or pending).</summary>
-    public string? Failure { get; private set; } = decoded.Error;
+    /// <summary>What the last write made of <see cref="Change"/>; null until it was written.</summary>
+    public ChangeOutcome? Outcome { get; private set; }
 
-    public string? FailureKind { get; private set; } = decoded.Error is null ? null : "invalid";
+    /// <summary>Why the event is dead-lettered; null while it is applied, stale, waiting for its user or not written yet.</summary>
+    public KafkaDeadLetterReason? DeadLetter { get; private set; } = decoded.Error is null ? null : DeadLetterReasons.Invalid(decoded.Error);
 
-    public Exception? Error { get; private set; }
+    public bool Applied => Outcome is ChangeOutcome.Applied;
 
-    public bool Applied { get; private set; }
+    public bool Stale => Outcome is ChangeOutcome.Stale;
 
-    /// <summary>Older than its row (or redelivered): skipped, the row already holds newer data.</summary>
-    public bool Stale { get; private set; }
+    public bool AwaitingUser => Outcome is ChangeOutcome.AwaitingUser;
 
-    public void MarkApplied() => Applied = true;
-
-    public void MarkStale() => Stale = true;
-
-    public void MarkFailed(string kind, string reason, Exception? error = null)
+    public void Record(ChangeOutcome outcome)
     {
-        FailureKind = kind;
-        Failure = reason;
-        Error = error;
+        Outcome = outcome;
+        DeadLetter = DeadLetterReasons.Of(Change!, outcome);
     }
+
+    /// <summary>Its order waited for a user that did not arrive within <paramref name="budget"/>.</summary>
+    public void UserNeverArrived(TimeSpan budget) => DeadLetter = DeadLetterReasons.MissingUser((OrderChange)Change!, budget);
 }

@@ -3,7 +3,6 @@ using CdcPipeline.Consumer.Decoding;
 using CdcPipeline.Consumer.Options;
 using CdcPipeline.Consumer.Persistence;
 using CdcPipeline.Consumer.Telemetry;
-using CdcPipeline.Events;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -63,13 +62,13 @@ internal sealed class PartitionBatchProcessor(
                 {
                     foreach (var inbound in awaiting)
                     {
-                        MarkMissingUser(inbound);
+                        inbound.UserNeverArrived(missingUserRetry.Budget);
                     }
                 }
             }
 
             var deadLettered = 0;
-            foreach (var inbound in events.Where(inbound => inbound.Failure is not null))
+            foreach (var inbound in events.Where(inbound => inbound.DeadLetter is not null))
             {
                 await DeadLetterAsync(inbound, cancellationToken);
                 deadLettered++;
@@ -99,8 +98,8 @@ internal sealed class PartitionBatchProcessor(
         var events = park.EventsOf(cohort);
         if (events.Count > 0)
         {
-            var waiting = (await WriteAsync(orderWriter, cohort.Topic, events, ChangeApplier.NoAwaitingKeys, cancellationToken)).ToHashSet();
-            await SettleAsync(park, cohort.Topic, events.Where(inbound => !waiting.Contains(inbound)).ToArray(), cancellationToken);
+            await WriteAsync(orderWriter, cohort.Topic, events, ChangeApplier.NoAwaitingKeys, cancellationToken);
+            await SettleAsync(park, cohort.Topic, events.Where(inbound => !inbound.AwaitingUser).ToArray(), cancellationToken);
         }
 
         return cohort.Keys.Count == 0;
@@ -117,7 +116,7 @@ internal sealed class PartitionBatchProcessor(
         var expired = park.EventsOf(cohort);
         foreach (var inbound in expired)
         {
-            MarkMissingUser(inbound);
+            inbound.UserNeverArrived(missingUserRetry.Budget);
         }
 
         await SettleAsync(park, cohort.Topic, expired, cancellationToken);
@@ -143,7 +142,7 @@ internal sealed class PartitionBatchProcessor(
         {
             foreach (var inbound in settled)
             {
-                if (inbound.Failure is not null)
+                if (inbound.DeadLetter is not null)
                 {
                     await DeadLetterAsync(inbound, cancellationToken);
                 }
@@ -160,33 +159,24 @@ internal sealed class PartitionBatchProcessor(
         }
     }
 
-    private void MarkMissingUser(InboundEvent inbound)
-    {
-        var change = (OrderChange)inbound.Change!;
-        var budget = $"{missingUserRetry.Budget} (Consumer:MissingUserRetryBudget)";
-        inbound.MarkFailed("missing-user", change is { Type: EventType.Create, UserId: { } userId }
-            ? $"user {userId} (user_id) of order {change.OrderId} did not arrive within {budget}"
-            : $"order {change.OrderId} was never created: its CREATE waited for a user that did not arrive within {budget}");
-    }
-
     private async Task DeadLetterAsync(InboundEvent inbound, CancellationToken cancellationToken)
     {
-        await PublishInTraceAsync(inbound, cancellationToken);
-        telemetry.RecordDeadLettered(inbound.Message.Topic, inbound.FailureKind!);
-        inbound.Process?.SetStatus(ActivityStatusCode.Error, inbound.Failure);
-        inbound.Process?.SetTag("cdc.dead_letter.reason", inbound.Failure);
+        var reason = inbound.DeadLetter!;
+        await PublishInTraceAsync(inbound, reason, cancellationToken);
+        inbound.Process?.SetStatus(ActivityStatusCode.Error, reason.Text);
+        inbound.Process?.SetTag("cdc.dead_letter.reason", reason.Text);
         logger.DeadLettered(inbound.Message.Topic, inbound.Message.Partition.Value, inbound.Message.Offset.Value,
-            deadLetters.DeadLetterTopic(inbound.Message.Topic), inbound.Failure!);
+            deadLetters.DeadLetterTopic(inbound.Message.Topic), reason.Text);
     }
 
     /// <summary>The dead letter's publish span joins the event's own trace.</summary>
-    private async Task PublishInTraceAsync(InboundEvent inbound, CancellationToken cancellationToken)
+    private async Task PublishInTraceAsync(InboundEvent inbound, KafkaDeadLetterReason reason, CancellationToken cancellationToken)
     {
         var previous = Activity.Current;
         Activity.Current = inbound.Process ?? previous;
         try
         {
-            await deadLetters.PublishAsync(inbound.Message, inbound.Failure!, inbound.Error, cancellationToken);
+            await deadLetters.PublishAsync(inbound.Message, reason, cancellationToken);
         }
         finally
         {
@@ -223,8 +213,8 @@ internal sealed class PartitionBatchProcessor(
         process is { IdFormat: ActivityIdFormat.W3C } ? process.Id : KafkaTraceContext.TraceParent(message.Message?.Headers);
 
     /// <summary>
-    /// Writes the events' changes in one transaction; later events of <paramref name="parkedKeys"/> are not written.
-    /// Returns the events left waiting for a user. The write runs in one span whose parent is the first event's
+    /// Writes the events' changes in one transaction and records each one's outcome on it; later events of
+    /// <paramref name="parkedKeys"/> are not written. Returns the events left waiting for a user. The write runs in one span whose parent is the first event's
     /// process span and which links the others, so the PostgreSQL command lands in the producer's trace.
     /// </summary>
     private async Task<IReadOnlyList<InboundEvent>> WriteAsync(
@@ -241,42 +231,18 @@ internal sealed class PartitionBatchProcessor(
         try
         {
             var changes = events.Select(inbound => inbound.Change!).ToArray();
-            var result = await databaseRetry.ExecuteAsync(
+            var outcomes = await databaseRetry.ExecuteAsync(
                 token => applier.ApplyAsync(writer, changes, parkedKeys, token), cancellationToken);
-            Record(events, result);
-            return result.AwaitingUser.Select(index => events[index]).ToArray();
+            for (var index = 0; index < events.Count; index++)
+            {
+                events[index].Record(outcomes[index]);
+            }
+
+            return events.Where(inbound => inbound.AwaitingUser).ToArray();
         }
         finally
         {
             Activity.Current = previous;
-        }
-    }
-
-    /// <summary>Marks the events of <paramref name="result"/>, whose indexes are those of <paramref name="events"/>.</summary>
-    private static void Record(IReadOnlyList<InboundEvent> events, ApplyResult result)
-    {
-        foreach (var index in result.Applied)
-        {
-            events[index].MarkApplied();
-        }
-
-        foreach (var index in result.Stale)
-        {
-            events[index].MarkStale();
-        }
-
-        foreach (var index in result.MissingTarget)
-        {
-            var change = events[index].Change!;
-            var entity = change is UserChange ? "user" : "order";
-            events[index].MarkFailed("missing-row",
-                $"{entity} {change.Key} does not exist: a {WireNames.Of(change.Type)} needs the row its CREATE makes");
-        }
-
-        foreach (var (index, error) in result.Rejected)
-        {
-            var column = error.ColumnName is null ? string.Empty : $" (column {error.ColumnName})";
-            events[index].MarkFailed("rejected", $"rejected by PostgreSQL{column}: {error.SqlState} {error.MessageText}", error);
         }
     }
 }

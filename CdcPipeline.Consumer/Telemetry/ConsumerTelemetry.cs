@@ -5,7 +5,8 @@ namespace CdcPipeline.Consumer.Telemetry;
 
 /// <summary>
 /// The Consumer's activity source and its metrics (meter <c>CdcPipeline.Consumer</c>). Lag per partition is the
-/// Kafka integration's gauge <c>cdc.kafka.consumer.lag</c>, fed by librdkafka statistics.
+/// Kafka integration's gauge <c>cdc.kafka.consumer.lag</c>, fed by librdkafka statistics; dead letters are counted by
+/// the Kafka integration's <c>cdc.kafka.messages.dead_lettered</c>.
 /// </summary>
 public sealed class ConsumerTelemetry : IDisposable
 {
@@ -15,7 +16,6 @@ public sealed class ConsumerTelemetry : IDisposable
 
     private readonly Meter _meter;
     private readonly Counter<long> _applied;
-    private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _awaitingUser;
     private readonly Counter<long> _stale;
     private readonly UpDownCounter<long> _parked;
@@ -26,8 +26,6 @@ public sealed class ConsumerTelemetry : IDisposable
         _meter = meterFactory.Create(Name);
         _applied = _meter.CreateCounter<long>("cdc.consumer.events.applied", "{event}",
             "Events applied to PostgreSQL (rate: events applied per second).");
-        _deadLettered = _meter.CreateCounter<long>("cdc.consumer.events.dead_lettered", "{event}",
-            "Events sent to a dead-letter topic.");
         _stale = _meter.CreateCounter<long>("cdc.consumer.events.stale", "{event}",
             "Events skipped because the row already holds newer data (older or redelivered events).");
         _awaitingUser = _meter.CreateCounter<long>("cdc.consumer.events.awaiting_user", "{event}",
@@ -70,11 +68,6 @@ public sealed class ConsumerTelemetry : IDisposable
 
         _parked.Add(change, tag);
     }
-
-    public void RecordDeadLettered(string topic, string reasonKind) =>
-        _deadLettered.Add(1,
-            new KeyValuePair<string, object?>("messaging.destination.name", topic),
-            new KeyValuePair<string, object?>("cdc.dead_letter.reason", reasonKind));
 
     public void Dispose() => _meter.Dispose();
 }

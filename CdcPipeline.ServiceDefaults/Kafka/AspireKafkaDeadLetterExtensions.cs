@@ -47,6 +47,7 @@ public static class AspireKafkaDeadLetterExtensions
             AspireKafkaExtensions.BuildProducer<byte[]?, byte[]?>(
                 services, settings.Config, !settings.DisableTracing, !settings.DisableMetrics, connectionName, section, null),
             settings.TopicSuffix,
+            builder.Environment.ApplicationName,
             services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category)));
 
         if (!settings.DisableHealthChecks)

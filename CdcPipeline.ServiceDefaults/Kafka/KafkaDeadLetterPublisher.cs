@@ -20,12 +20,14 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
 
     private readonly IProducer<byte[]?, byte[]?> producer;
     private readonly string topicSuffix;
+    private readonly string service;
     private readonly KafkaDeadLetterTopics topics;
 
-    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix, ILogger logger)
+    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix, string service, ILogger logger)
     {
         this.producer = producer;
         this.topicSuffix = topicSuffix;
+        this.service = service;
         topics = new KafkaDeadLetterTopics(new DependentAdminClientBuilder(producer.Handle).Build(), logger);
     }
 
@@ -33,7 +35,8 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
     public string DeadLetterTopic(string originTopic) => originTopic + topicSuffix;
 
     /// <summary>
-    /// Writes the dead letter of <paramref name="origin"/> and waits for the cluster's acknowledgement.
+    /// Writes the dead letter of <paramref name="origin"/> and waits for the cluster's acknowledgement; then counts it
+    /// in <c>cdc.kafka.messages.dead_lettered</c> by origin topic, <see cref="KafkaDeadLetterReason.Kind"/> and service.
     /// </summary>
     /// <remarks>
     /// <paramref name="cancellationToken"/> cancels only the wait, never the send: once handed to the producer the
@@ -44,17 +47,18 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
     /// <exception cref="KafkaDeadLetterException">The cluster did not acknowledge the dead letter.</exception>
     /// <exception cref="OperationCanceledException">The wait was cancelled; the dead letter may still arrive.</exception>
     public async Task<TopicPartitionOffset> PublishAsync(
-        ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken)
+        ConsumeResult<byte[]?, byte[]?> origin, KafkaDeadLetterReason reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(origin);
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentNullException.ThrowIfNull(reason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason.Text);
 
         var topic = DeadLetterTopic(origin.Topic);
         var message = new Message<byte[]?, byte[]?>
         {
             Key = origin.Message?.Key,
             Value = origin.Message?.Value,
-            Headers = Headers(origin, reason, error),
+            Headers = Headers(origin, reason.Text, reason.Error),
         };
 
         await topics.EnsureAsync(origin.Topic, topic).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -76,13 +80,15 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
             KafkaTelemetry.MessagesDeadLettered.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
-                new(KafkaTelemetry.DestinationTag, origin.Topic));
+                new(KafkaTelemetry.DestinationTag, origin.Topic),
+                new(KafkaTelemetry.DeadLetterKindTag, reason.KindName),
+                new(KafkaTelemetry.ServiceTag, service));
             return delivered;
         }
         catch (ProduceException<byte[]?, byte[]?> e)
         {
             throw new KafkaDeadLetterException(
-                $"Could not dead-letter {origin.TopicPartitionOffset} to '{topic}' ({reason}): {e.Error.Code}: {e.Error.Reason}", e);
+                $"Could not dead-letter {origin.TopicPartitionOffset} to '{topic}' ({reason.Text}): {e.Error.Code}: {e.Error.Reason}", e);
         }
     }
 

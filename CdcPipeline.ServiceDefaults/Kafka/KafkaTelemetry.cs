@@ -28,9 +28,12 @@ public static class KafkaTelemetry
     public static readonly Counter<long> ConsumeErrors = Meter.CreateCounter<long>(
         "cdc.kafka.consume.errors", "{error}", "Errors raised by Consume.");
 
-    /// <summary>Messages set aside on a dead-letter topic, by origin topic.</summary>
+    /// <summary>
+    /// The one dead-letter counter of every service: messages set aside on a dead-letter topic, by origin topic
+    /// (<c>messaging.destination.name</c>), kind (<c>cdc.dead_letter.kind</c>) and service (<c>cdc.service</c>).
+    /// </summary>
     public static readonly Counter<long> MessagesDeadLettered = Meter.CreateCounter<long>(
-        "cdc.kafka.messages.dead_lettered", "{message}", "Messages written to a dead-letter topic.");
+        "cdc.kafka.messages.dead_lettered", "{message}", "Messages written to a dead-letter topic, by origin topic, kind and service.");
 
     /// <summary>
     /// Messages between a partition's end and the group's committed offset, per topic and partition, from the
@@ -45,5 +48,7 @@ public static class KafkaTelemetry
     internal const string PartitionTag = "messaging.destination.partition.id";
     internal const string GroupTag = "messaging.consumer.group.name";
     internal const string ErrorTypeTag = "error.type";
+    internal const string DeadLetterKindTag = "cdc.dead_letter.kind";
+    internal const string ServiceTag = "cdc.service";
     internal const string System = "kafka";
 }

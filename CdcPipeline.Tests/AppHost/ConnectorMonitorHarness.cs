@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CdcPipeline.Tests.AppHost;
 
@@ -16,7 +17,7 @@ internal sealed class ConnectorMonitorHarness : IAsyncDisposable
     private readonly AppHostModel _model;
     private readonly ServiceProvider _services;
 
-    private ConnectorMonitorHarness(AppHostModel model, ServiceProvider services, LocalKafkaConnectServer server, ManualTimeProvider time)
+    private ConnectorMonitorHarness(AppHostModel model, ServiceProvider services, LocalKafkaConnectServer server, FakeTimeProvider time)
     {
         _model = model;
         _services = services;
@@ -31,7 +32,7 @@ internal sealed class ConnectorMonitorHarness : IAsyncDisposable
 
     public LocalKafkaConnectServer Server { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public DebeziumConnectResource Connect { get; }
 
@@ -55,7 +56,7 @@ internal sealed class ConnectorMonitorHarness : IAsyncDisposable
         var endpoint = connect.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == DebeziumConnectResource.HttpEndpointName);
         endpoint.AllocatedEndpoint = new AllocatedEndpoint(endpoint, "127.0.0.1", server.Port);
 
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var services = new ServiceCollection()
             .AddLogging()
             .AddHttpClient()

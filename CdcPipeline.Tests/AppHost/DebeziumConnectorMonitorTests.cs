@@ -26,9 +26,10 @@ public sealed class DebeziumConnectorMonitorTests
         Assert.Equal(1, harness.Registrations);
 
         server.SetState("cdc-connector", ConnectorStatus.Failed, "org.postgresql.util.PSQLException: FATAL: password authentication failed\n\tat ...");
-        await harness.Time.WaitForPendingTimerAsync(timeout.Token);
-        harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
-        var failed = await notifications.WaitForResourceAsync(connector.Name, e => e.Snapshot.State?.Text == ConnectorStatus.Failed, timeout.Token);
+        var failed = await harness.Time.AdvanceUntilAsync(
+            DebeziumConnectorMonitor.PollInterval,
+            notifications.WaitForResourceAsync(connector.Name, e => e.Snapshot.State?.Text == ConnectorStatus.Failed, timeout.Token),
+            timeout.Token);
 
         Assert.Equal(KnownResourceStateStyles.Error, failed.Snapshot.State?.Style);
         Assert.Contains(failed.Snapshot.Properties, p => p.Name == ConnectorSnapshots.FailureProperty
@@ -56,20 +57,20 @@ public sealed class DebeziumConnectorMonitorTests
 
         // Not JSON at all: same outcome.
         server.RawStatusBody = "<html>502 Bad Gateway</html>";
-        await harness.Time.WaitForPendingTimerAsync(timeout.Token);
-        harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
-        await notifications.WaitForResourceAsync(
-            connector.Name,
-            e => e.Snapshot.State?.Style == KnownResourceStateStyles.Error && e.Snapshot.Properties.Any(p =>
-                p.Name == ConnectorSnapshots.FailureProperty && p.Value is string s && s.Length > 0 && s != reason),
+        await harness.Time.AdvanceUntilAsync(
+            DebeziumConnectorMonitor.PollInterval,
+            notifications.WaitForResourceAsync(
+                connector.Name,
+                e => e.Snapshot.State?.Style == KnownResourceStateStyles.Error && e.Snapshot.Properties.Any(p =>
+                    p.Name == ConnectorSnapshots.FailureProperty && p.Value is string s && s.Length > 0 && s != reason),
+                timeout.Token),
             timeout.Token);
         Assert.False(harness.Monitor.ExecuteTask.IsCompleted, "the monitor stopped: the exception escaped");
 
         // The worker answers properly again: the next poll shows the real state.
         server.RawStatusBody = null;
-        await harness.Time.WaitForPendingTimerAsync(timeout.Token);
-        harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
-        await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
+        await harness.Time.AdvanceUntilAsync(
+            DebeziumConnectorMonitor.PollInterval, notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token), timeout.Token);
     }
 
     [Fact]
@@ -83,16 +84,17 @@ public sealed class DebeziumConnectorMonitorTests
         await harness.Monitor.StartAsync(timeout.Token);
 
         await harness.ReportWorkerHealthyAsync();
+        var start = harness.Time.GetUtcNow();
         for (var poll = 1; poll <= notFoundReads; poll++)
         {
             // The monitor waits after every read: one status read per poll interval, never a burst.
-            await harness.Time.WaitForPendingTimerAsync(timeout.Token);
-            Assert.Equal(poll, harness.StatusReads);
-            harness.Time.Advance(DebeziumConnectorMonitor.PollInterval);
+            await harness.Time.AdvanceUntilAsync(DebeziumConnectorMonitor.PollInterval, () => harness.StatusReads > poll, timeout.Token);
+            Assert.Equal(poll + 1, harness.StatusReads);
         }
 
         await notifications.WaitForResourceAsync(connector.Name, ConnectorStatus.Running, timeout.Token);
         Assert.Equal(notFoundReads + 1, harness.StatusReads);
+        Assert.True(harness.Time.GetUtcNow() - start >= notFoundReads * DebeziumConnectorMonitor.PollInterval, "status reads came faster than one per poll interval");
         Assert.Equal(1, harness.Registrations);
     }
 

@@ -78,179 +78,151 @@ internal static class GoldenEvents
         }
         """;
 
-    /// <summary>INSERT of a user, with schemas. dob 1990-05-17 is day 7441.</summary>
-    public static readonly string UserCreateWithSchema = $$"""
+    /// <summary>The JsonConverter's form with <c>schemas.enable=true</c>: the value's schema beside its payload.</summary>
+    private static string WithSchema(string schema, string payload) => $$"""
         {
-          "schema": {{UsersSchema}},
-          "payload": {
-            "before": null,
-            "after": {
+          "schema": {{schema}},
+          "payload": {{payload}}
+        }
+        """;
+
+    /// <summary>Debezium 2.x's envelope of one change: the rows as the connector writes them, its source block, op and ts_ms.</summary>
+    private static string Change(string before, string after, string source, string op, long tsMs) => $$"""
+        {
+          "before": {{before}},
+          "after": {{after}},
+          "source": {{source}},
+          "op": "{{op}}",
+          "ts_ms": {{tsMs}},
+          "transaction": null
+        }
+        """;
+
+    /// <summary>Debezium 2.7's source block of a change of <c>public.{table}</c>; <paramref name="sequence"/> as it stands in the JSON string.</summary>
+    private static string Source(string table, long tsMs, string sequence, long txId, long lsn, string snapshot = "false") => $$"""
+        {
+          "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": {{tsMs}},
+          "snapshot": "{{snapshot}}", "db": "cdc_db", "sequence": "{{sequence}}",
+          "schema": "public", "table": "{{table}}", "txId": {{txId}}, "lsn": {{lsn}}, "xmin": null
+        }
+        """;
+
+    /// <summary>INSERT of a user, with schemas. dob 1990-05-17 is day 7441.</summary>
+    public static readonly string UserCreateWithSchema = WithSchema(UsersSchema, Change(
+        before: "null",
+        after: $$"""
+            {
               "id": "{{UserId}}",
               "name": "Ada Lovelace",
               "dob": 7441,
               "created_at": "2024-05-01T10:15:30.123456Z",
               "modified_at": null,
               "is_deleted": false
-            },
-            "source": {
-              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558530124,
-              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023104\",\"24023128\"]",
-              "schema": "public", "table": "users", "txId": 555, "lsn": 24023128, "xmin": null
-            },
-            "op": "c",
-            "ts_ms": 1714558530200,
-            "transaction": null
-          }
-        }
-        """;
+            }
+            """,
+        Source("users", 1714558530124, """[\"24023104\",\"24023128\"]""", txId: 555, lsn: 24023128),
+        "c",
+        1714558530200));
 
     /// <summary>The same user read by the initial snapshot, without schemas (schemas.enable=false).</summary>
-    public static readonly string UserSnapshotReadWithoutSchema = $$"""
-        {
-          "before": null,
-          "after": {
-            "id": "{{UserId}}", "name": "Ada Lovelace", "dob": -1767,
-            "created_at": "2024-05-01T10:15:30Z", "modified_at": null, "is_deleted": false
-          },
-          "source": {
-            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558000000,
-            "snapshot": "first", "db": "cdc_db", "sequence": "[null,\"23900000\"]",
-            "schema": "public", "table": "users", "txId": 540, "lsn": 23900000, "xmin": null
-          },
-          "op": "r",
-          "ts_ms": 1714558000100,
-          "transaction": null
-        }
-        """;
+    public static readonly string UserSnapshotReadWithoutSchema = Change(
+        before: "null",
+        after: $$"""
+            {
+              "id": "{{UserId}}", "name": "Ada Lovelace", "dob": -1767,
+              "created_at": "2024-05-01T10:15:30Z", "modified_at": null, "is_deleted": false
+            }
+            """,
+        Source("users", 1714558000000, """[null,\"23900000\"]""", txId: 540, lsn: 23900000, snapshot: "first"),
+        "r",
+        1714558000100);
 
     /// <summary>UPDATE of the user's name (REPLICA IDENTITY FULL: the whole old row in before), without schemas.</summary>
-    public static readonly string UserUpdateWithoutSchema = $$"""
-        {
-          "before": {
-            "id": "{{UserId}}", "name": "Ada Lovelace", "dob": 7441,
-            "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": null, "is_deleted": false
-          },
-          "after": {
-            "id": "{{UserId}}", "name": "Ada King", "dob": 7441,
-            "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": "2024-05-02T08:00:00.5+02:00", "is_deleted": false
-          },
-          "source": {
-            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714629600600,
-            "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023200\",\"24023256\"]",
-            "schema": "public", "table": "users", "txId": 556, "lsn": 24023256, "xmin": null
-          },
-          "op": "u",
-          "ts_ms": 1714629600700,
-          "transaction": null
-        }
-        """;
+    public static readonly string UserUpdateWithoutSchema = Change(
+        before: $$"""
+            {
+              "id": "{{UserId}}", "name": "Ada Lovelace", "dob": 7441,
+              "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": null, "is_deleted": false
+            }
+            """,
+        after: $$"""
+            {
+              "id": "{{UserId}}", "name": "Ada King", "dob": 7441,
+              "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": "2024-05-02T08:00:00.5+02:00", "is_deleted": false
+            }
+            """,
+        Source("users", 1714629600600, """[\"24023200\",\"24023256\"]""", txId: 556, lsn: 24023256),
+        "u",
+        1714629600700);
 
     /// <summary>DELETE of the user, with schemas: after is null, before holds the old row.</summary>
-    public static readonly string UserDeleteWithSchema = $$"""
-        {
-          "schema": {{UsersSchema}},
-          "payload": {
-            "before": {
+    public static readonly string UserDeleteWithSchema = WithSchema(UsersSchema, Change(
+        before: $$"""
+            {
               "id": "{{UserId}}", "name": "Ada King", "dob": 7441,
               "created_at": "2024-05-01T10:15:30.123456Z", "modified_at": "2024-05-02T06:00:00.5Z", "is_deleted": true
-            },
-            "after": null,
-            "source": {
-              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714640000000,
-              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023300\",\"24023360\"]",
-              "schema": "public", "table": "users", "txId": 560, "lsn": 24023360, "xmin": null
-            },
-            "op": "d",
-            "ts_ms": 1714640000100,
-            "transaction": null
-          }
-        }
-        """;
+            }
+            """,
+        after: "null",
+        Source("users", 1714640000000, """[\"24023300\",\"24023360\"]""", txId: 560, lsn: 24023360),
+        "d",
+        1714640000100));
 
     /// <summary>INSERT of an order of 123.45 (unscaled 12345 = 0x3039, base64 "MDk="), with schemas.</summary>
-    public static readonly string OrderCreateWithSchema = $$"""
-        {
-          "schema": {{OrdersSchema}},
-          "payload": {
-            "before": null,
-            "after": {
+    public static readonly string OrderCreateWithSchema = WithSchema(OrdersSchema, Change(
+        before: "null",
+        after: $$"""
+            {
               "id": "{{OrderId}}", "status": "PLACED", "user_id": "{{UserId}}", "quantity": 3,
               "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": null, "is_deleted": false
-            },
-            "source": {
-              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558560000,
-              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023128\",\"24023160\"]",
-              "schema": "public", "table": "orders", "txId": 557, "lsn": 24023160, "xmin": null
-            },
-            "op": "c",
-            "ts_ms": 1714558560100,
-            "transaction": null
-          }
-        }
-        """;
+            }
+            """,
+        Source("orders", 1714558560000, """[\"24023128\",\"24023160\"]""", txId: 557, lsn: 24023160),
+        "c",
+        1714558560100));
 
     /// <summary>UPDATE of the order to SHIPPED, without schemas: total_amount stays base64 and needs the configured scale.</summary>
-    public static readonly string OrderUpdateWithoutSchema = $$"""
-        {
-          "before": {
-            "id": "{{OrderId}}", "status": "PLACED", "user_id": "{{UserId}}", "quantity": 3,
-            "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": null, "is_deleted": false
-          },
-          "after": {
-            "id": "{{OrderId}}", "status": "SHIPPED", "user_id": "{{UserId}}", "quantity": 3,
-            "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": "2024-05-03T09:00:00Z", "is_deleted": false
-          },
-          "source": {
-            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714726800000,
-            "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023360\",\"24023400\"]",
-            "schema": "public", "table": "orders", "txId": 561, "lsn": 24023400, "xmin": null
-          },
-          "op": "u",
-          "ts_ms": 1714726800100,
-          "transaction": null
-        }
-        """;
-
-    /// <summary>DELETE of the order, with schemas.</summary>
-    public static readonly string OrderDeleteWithSchema = $$"""
-        {
-          "schema": {{OrdersSchema}},
-          "payload": {
-            "before": {
+    public static readonly string OrderUpdateWithoutSchema = Change(
+        before: $$"""
+            {
+              "id": "{{OrderId}}", "status": "PLACED", "user_id": "{{UserId}}", "quantity": 3,
+              "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": null, "is_deleted": false
+            }
+            """,
+        after: $$"""
+            {
               "id": "{{OrderId}}", "status": "SHIPPED", "user_id": "{{UserId}}", "quantity": 3,
               "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": "2024-05-03T09:00:00Z", "is_deleted": false
-            },
-            "after": null,
-            "source": {
-              "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714800000000,
-              "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023400\",\"24023480\"]",
-              "schema": "public", "table": "orders", "txId": 570, "lsn": 24023480, "xmin": null
-            },
-            "op": "d",
-            "ts_ms": 1714800000100,
-            "transaction": null
-          }
-        }
-        """;
+            }
+            """,
+        Source("orders", 1714726800000, """[\"24023360\",\"24023400\"]""", txId: 561, lsn: 24023400),
+        "u",
+        1714726800100);
+
+    /// <summary>DELETE of the order, with schemas.</summary>
+    public static readonly string OrderDeleteWithSchema = WithSchema(OrdersSchema, Change(
+        before: $$"""
+            {
+              "id": "{{OrderId}}", "status": "SHIPPED", "user_id": "{{UserId}}", "quantity": 3,
+              "total_amount": "MDk=", "placed_at": "2024-05-01T10:16:00.000001Z", "modified_at": "2024-05-03T09:00:00Z", "is_deleted": false
+            }
+            """,
+        after: "null",
+        Source("orders", 1714800000000, """[\"24023400\",\"24023480\"]""", txId: 570, lsn: 24023480),
+        "d",
+        1714800000100));
 
     /// <summary>The JsonConverter's form of the tombstone Debezium sends after a delete: a null value.</summary>
     public static readonly byte[]? Tombstone = null;
 
     /// <summary>A change of a table the sink does not know (e.g. routed into a sink topic).</summary>
-    public static readonly string PaymentCreateWithoutSchema = """
-        {
-          "before": null,
-          "after": {"id": 7, "amount": "AQ=="},
-          "source": {
-            "version": "2.7.3.Final", "connector": "postgresql", "name": "cdc", "ts_ms": 1714558560000,
-            "snapshot": "false", "db": "cdc_db", "sequence": "[\"24023128\",\"24023170\"]",
-            "schema": "public", "table": "payments", "txId": 557, "lsn": 24023170, "xmin": null
-          },
-          "op": "c",
-          "ts_ms": 1714558560100,
-          "transaction": null
-        }
-        """;
+    public static readonly string PaymentCreateWithoutSchema = Change(
+        before: "null",
+        after: """{"id": 7, "amount": "AQ=="}""",
+        Source("payments", 1714558560000, """[\"24023128\",\"24023170\"]""", txId: 557, lsn: 24023170),
+        "c",
+        1714558560100);
+
     /// <summary>Debezium 3.x adds ts_us/ts_ns to source and envelope and more snapshot values (Enum parameter below).</summary>
     public const string SourceFieldsV3 = """
         [

@@ -6,6 +6,7 @@ using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
+using CdcPipeline.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -143,14 +144,15 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         var messages = history.Messages.ToList();
         messages.Insert(messages.Count / 2, poison);
         await using var sink = await SinkHarness.CreateAsync(kafka);
-        using var deadLettered = new CounterProbe("cdc.sink.changes.dead_lettered", "messaging.destination.name", sink.OrdersTopic);
+        using var deadLettered = new MetricCollector("cdc.kafka.messages.dead_lettered", sink.OrdersTopic);
         await sink.StartSinkAsync();
 
         await sink.ProduceAsync(messages);
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
         AssertPinnedRows(sink, history);
-        await WaitUntilAsync(() => deadLettered.Total == 1);
+        await WaitUntilAsync(() => deadLettered.Sum == 1);
+        Assert.Equal("invalid", Assert.Single(deadLettered.Measurements).Tags["cdc.dead_letter.kind"]);
         var dead = Assert.Single(await kafka.ConsumeAllAsync($"{sink.OrdersTopic}.dlq", expectedCount: 1, SinkHarness.Timeout));
         Assert.Equal(broken, dead.Value);
         Assert.Contains("after.user_id", dead.Header(KafkaDeadLetterHeaders.Reason), StringComparison.Ordinal);
@@ -227,15 +229,11 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
     public async Task Cassandra_stopped_and_restarted_mid_stream_ends_with_every_change_applied()
     {
         var history = ChangeHistory.Generate(seed: 5, steps: 160);
-        var half = history.Messages.Count / 2;
         await using var sink = await SinkHarness.CreateAsync(kafka);
         await sink.StartSinkAsync();
-        await sink.ProduceAsync(history.Messages.Take(half));
-        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+        await ProduceFirstHalfAsync(sink, history);
 
-        await sink.Cassandra.StopAsync();
-        await sink.ProduceAsync(history.Messages.Skip(half));
-        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
+        await StopCassandraAndProduceTheRestAsync(sink, history);
         sink.Cassandra.Restart();
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
@@ -250,21 +248,17 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
         // that long leaves its group and has to rejoin (a new assignment) once it polls again.
         var maxPollInterval = TimeSpan.FromMilliseconds(kafka.SessionTimeoutMs + 1000);
         var history = ChangeHistory.Generate(seed: 8, steps: 80);
-        var half = history.Messages.Count / 2;
         await using var sink = await SinkHarness.CreateAsync(kafka);
         await sink.StartSinkAsync(new Dictionary<string, string?>
         {
             ["Aspire:Confluent:Kafka:Consumer:Config:max.poll.interval.ms"] = ((int)maxPollInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        await sink.ProduceAsync(history.Messages.Take(half));
-        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+        await ProduceFirstHalfAsync(sink, history);
         var ownership = sink.Services.GetRequiredService<PartitionOwnership>();
         var assignments = ownership.Assignments;
 
-        await sink.Cassandra.StopAsync();
+        await StopCassandraAndProduceTheRestAsync(sink, history);
         var stopped = Stopwatch.StartNew();
-        await sink.ProduceAsync(history.Messages.Skip(half));
-        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
         await WaitUntilAsync(() => stopped.Elapsed > maxPollInterval * 2.5);
         sink.Cassandra.Restart();
 
@@ -278,21 +272,32 @@ public sealed class SinkPipelineTests(KafkaFixture kafka) : IClassFixture<KafkaF
     public async Task Sink_stopped_while_cassandra_is_down_resumes_without_skipping_a_change()
     {
         var history = ChangeHistory.Generate(seed: 6, steps: 80);
-        var half = history.Messages.Count / 2;
         await using var sink = await SinkHarness.CreateAsync(kafka);
         await sink.StartSinkAsync();
-        await sink.ProduceAsync(history.Messages.Take(half));
-        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+        await ProduceFirstHalfAsync(sink, history);
 
-        await sink.Cassandra.StopAsync();
-        await sink.ProduceAsync(history.Messages.Skip(half));
-        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
+        await StopCassandraAndProduceTheRestAsync(sink, history);
         await sink.StopSinkAsync();
         sink.Cassandra.Restart();
         await sink.StartSinkAsync();
 
         await sink.AssertEventuallyAsync(CassandraState.Expected(history.Users.Values, history.Orders.Values));
         AssertPinnedRows(sink, history);
+    }
+
+    /// <summary>Produces the first half of <paramref name="history"/> and waits until the sink has written some of it.</summary>
+    private static async Task ProduceFirstHalfAsync(SinkHarness sink, ChangeHistory history)
+    {
+        await sink.ProduceAsync(history.Messages.Take(history.Messages.Count / 2));
+        await WaitUntilAsync(() => sink.ReadState().Users.Count > 0);
+    }
+
+    /// <summary>Stops Cassandra, produces the rest of <paramref name="history"/> and waits until the sink reports unhealthy.</summary>
+    private static async Task StopCassandraAndProduceTheRestAsync(SinkHarness sink, ChangeHistory history)
+    {
+        await sink.Cassandra.StopAsync();
+        await sink.ProduceAsync(history.Messages.Skip(history.Messages.Count / 2));
+        await WaitUntilAsync(() => SinkStatus(sink) == HealthStatus.Unhealthy);
     }
 
     /// <summary>

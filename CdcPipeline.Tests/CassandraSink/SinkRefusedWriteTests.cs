@@ -1,5 +1,6 @@
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
+using CdcPipeline.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -32,7 +33,7 @@ public sealed class SinkRefusedWriteTests(KafkaFixture kafka) : IClassFixture<Ka
         // Every order's listing shares the user's orders_by_user partition, hence one BATCH: the refused order's
         // listing makes Cassandra refuse that whole batch.
         await using var proxy = RefusingCqlProxy.Start(sink.Cassandra.Port, refusedOrder.Id.ToByteArray(bigEndian: true), Refusal);
-        using var deadLettered = new CounterProbe("cdc.sink.changes.dead_lettered", "messaging.destination.name", sink.OrdersTopic);
+        using var deadLettered = new MetricCollector("cdc.kafka.messages.dead_lettered", sink.OrdersTopic);
         await sink.StartSinkAsync(new Dictionary<string, string?>
         {
             ["ConnectionStrings:cassandra"] = proxy.ConnectionString,
@@ -50,7 +51,8 @@ public sealed class SinkRefusedWriteTests(KafkaFixture kafka) : IClassFixture<Ka
         Assert.Contains($"UpsertOrder of orders/{refusedOrder.Id}: Cassandra error 0x2200 (Invalid): {Refusal}", reason, StringComparison.Ordinal);
         Assert.Contains($"UpsertOrderByUser of orders_by_user/{user.Id}", reason, StringComparison.Ordinal);
         Assert.Equal(sink.OrdersTopic, letter.Header(KafkaDeadLetterHeaders.OriginTopic));
-        Assert.Equal(1, deadLettered.Total);
+        Assert.Equal(1, deadLettered.Sum);
+        Assert.Equal("rejected", Assert.Single(deadLettered.Measurements).Tags["cdc.dead_letter.kind"]);
 
         // The stream goes on after it, and the sink is healthy: nothing is retried.
         var later = new UserState(Guid.NewGuid(), "Frances", new DateOnly(1932, 8, 4), null, null, false);

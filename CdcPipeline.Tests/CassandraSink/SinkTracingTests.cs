@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CdcPipeline.Tests.Infrastructure;
 using CdcPipeline.Tests.Infrastructure.Kafka;
+using CdcPipeline.Tests.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
@@ -79,7 +80,7 @@ public sealed class SinkTracingTests(KafkaFixture kafka) : IClassFixture<KafkaFi
         var numeric = new UserState(Guid.NewGuid(), "Numeric", new DateOnly(1941, 1, 1), null, null, false);
         var spans = new ExportedSpans();
         await using var sink = await SinkHarness.CreateAsync(kafka);
-        using var deadLettered = new CounterProbe("cdc.sink.changes.dead_lettered", "messaging.destination.name", sink.UsersTopic);
+        using var deadLettered = new MetricCollector("cdc.kafka.messages.dead_lettered", sink.UsersTopic);
         await StartTracedAsync(sink, spans);
 
         await sink.ProduceAsync(
@@ -97,7 +98,7 @@ public sealed class SinkTracingTests(KafkaFixture kafka) : IClassFixture<KafkaFi
             Assert.Equal(default, process.ParentSpanId);
             Assert.NotEqual(ActivityStatusCode.Error, process.Status);
         });
-        Assert.Equal(0, deadLettered.Total);
+        Assert.Equal(0, deadLettered.Sum);
     }
 
     [Fact]

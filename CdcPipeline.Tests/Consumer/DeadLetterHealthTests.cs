@@ -94,7 +94,7 @@ public sealed class DeadLetterHealthTests(KafkaFixture kafka, PostgresFixture po
 
         public string DeadLetterTopic(string originTopic) => Inner.DeadLetterTopic(originTopic);
 
-        public Task PublishAsync(ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error, CancellationToken cancellationToken) =>
-            Refusing ? throw new KafkaException(new Error(ErrorCode.LeaderNotAvailable, Error)) : Inner.PublishAsync(origin, reason, error, cancellationToken);
+        public Task PublishAsync(ConsumeResult<byte[]?, byte[]?> origin, KafkaDeadLetterReason reason, CancellationToken cancellationToken) =>
+            Refusing ? throw new KafkaException(new Error(ErrorCode.LeaderNotAvailable, Error)) : Inner.PublishAsync(origin, reason, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
+using CdcPipeline.Tests.Kafka;
 
 namespace CdcPipeline.Tests.Consumer;
 
@@ -44,6 +45,8 @@ public sealed class PoisonEventTests(KafkaFixture kafka, PostgresFixture postgre
         };
 
         using var metrics = new ConsumerMetricsCapture(setup.UsersTopic, setup.OrdersTopic);
+        using var userDeadLetters = new MetricCollector("cdc.kafka.messages.dead_lettered", setup.UsersTopic);
+        using var orderDeadLetters = new MetricCollector("cdc.kafka.messages.dead_lettered", setup.OrdersTopic);
         await using var consumer = await ConsumerHost.StartAsync(setup, new Dictionary<string, string?>
         {
             ["Consumer:MissingUserRetryBudget"] = "00:00:01",
@@ -58,10 +61,21 @@ public sealed class PoisonEventTests(KafkaFixture kafka, PostgresFixture postgre
         Assert.Equal(expected.Users, await tables.UsersAsync());
         Assert.Equal(scenario.UserEvents.Count, metrics.Sum("cdc.consumer.events.applied", setup.UsersTopic));
         Assert.Equal(scenario.OrderEvents.Count, metrics.Sum("cdc.consumer.events.applied", setup.OrdersTopic));
-        Assert.Equal(userPoison.Length, metrics.Sum("cdc.consumer.events.dead_lettered", setup.UsersTopic));
-        Assert.Equal(orderPoison.Length, metrics.Sum("cdc.consumer.events.dead_lettered", setup.OrdersTopic));
+        Assert.Equal(userPoison.Length, userDeadLetters.Sum);
+        Assert.Equal(orderPoison.Length, orderDeadLetters.Sum);
+        Assert.All(userDeadLetters.Measurements.Concat(orderDeadLetters.Measurements),
+            measurement => Assert.Equal("CdcPipeline.Consumer", measurement.Tags["cdc.service"]));
+        Assert.Equal(
+            new Dictionary<string, long> { ["invalid"] = 8, ["missing-row"] = 1, ["rejected"] = 1 },
+            KindCounts(userDeadLetters));
+        Assert.Equal(new Dictionary<string, long> { ["invalid"] = 4, ["missing-user"] = 1 }, KindCounts(orderDeadLetters));
         Assert.Equal(scenario.UserEvents.Count + userPoison.Length, metrics.Sum("cdc.consumer.batch.size", setup.UsersTopic));
     }
+
+    private static Dictionary<string, long> KindCounts(MetricCollector deadLetters) =>
+        deadLetters.Measurements
+            .GroupBy(measurement => (string)measurement.Tags["cdc.dead_letter.kind"]!)
+            .ToDictionary(group => group.Key, group => group.Sum(measurement => measurement.Value));
 
     /// <summary>The valid stream with one poison event after every few valid ones.</summary>
     private static async Task ProduceMixedAsync(

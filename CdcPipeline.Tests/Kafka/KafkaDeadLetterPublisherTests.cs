@@ -26,7 +26,7 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         using var host = BuildHost();
 
         var stored = await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(
-            origin, "malformed JSON", new FormatException("'0xFF' is an invalid start of a value."), CancellationToken.None);
+            origin, Invalid("malformed JSON", new FormatException("'0xFF' is an invalid start of a value.")), CancellationToken.None);
 
         var dead = Assert.Single(await kafka.ReadToEndAsync($"{topic}.dlq", Timeout));
         Assert.Equal(stored.Offset.Value, dead.Offset);
@@ -51,7 +51,7 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         var origin = await ConsumeOneAsync(topic);
         using var host = BuildHost();
         await host.Services.GetRequiredService<KafkaDeadLetterPublisher>()
-            .PublishAsync(origin, "truncated event", error: null, CancellationToken.None);
+            .PublishAsync(origin, Invalid("truncated event"), CancellationToken.None);
         Assert.Single(await kafka.ReadToEndAsync($"{topic}.dlq", Timeout));
 
         Assert.SkipUnless(Kcat.IsAvailable, "kcat is not on PATH (apt-get install kcat): the independent read is skipped");
@@ -89,7 +89,7 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         {
             processSpanId = process!.SpanId.ToHexString();
             await host.Services.GetRequiredService<KafkaDeadLetterPublisher>()
-                .PublishAsync(origin, "malformed JSON", null, TestContext.Current.CancellationToken);
+                .PublishAsync(origin, Invalid("malformed JSON"), TestContext.Current.CancellationToken);
         }
 
         var traceparent = Assert.Single(await kafka.ReadToEndAsync($"{topic}.dlq", Timeout)).Header("traceparent")!.Split('-');
@@ -113,7 +113,7 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         cluster.SetAllBrokersDown();
 
         var error = await Assert.ThrowsAsync<KafkaDeadLetterException>(
-            () => publisher.PublishAsync(origin, "unknown event type", null, CancellationToken.None));
+            () => publisher.PublishAsync(origin, Invalid("unknown event type"), CancellationToken.None));
 
         Assert.Contains($"'{topic}.dlq'", error.Message, StringComparison.Ordinal);
         Assert.Contains("unknown event type", error.Message, StringComparison.Ordinal);
@@ -131,11 +131,11 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         var origin = await ConsumeOneAsync(client, topic);
         using var host = BuildHost(cluster.BootstrapServers);
         var publisher = host.Services.GetRequiredService<KafkaDeadLetterPublisher>();
-        await publisher.PublishAsync(origin, "first", null, TestContext.Current.CancellationToken);
+        await publisher.PublishAsync(origin, Invalid("first"), TestContext.Current.CancellationToken);
         cluster.SetBrokerRtt(1, TimeSpan.FromSeconds(3));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.PublishAsync(origin, "second", null, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.PublishAsync(origin, Invalid("second"), cancel.Token));
 
         cluster.SetBrokerRtt(1, TimeSpan.Zero);
         var deadLetters = await client.ConsumeAllAsync($"{topic}.dlq", expectedCount: 2, Timeout);
@@ -151,7 +151,7 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         var origin = await ConsumeOneAsync(topic);
         using var host = BuildHost(kafka.BootstrapServers, KeyValuePair.Create<string, string?>("Aspire:Confluent:Kafka:DeadLetter:TopicSuffix", "-parked"));
 
-        await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(origin, "parked", null, CancellationToken.None);
+        await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(origin, Invalid("parked"), CancellationToken.None);
 
         Assert.Equal("v", Assert.Single(await kafka.ReadToEndAsync($"{topic}-parked", Timeout)).ValueString);
     }
@@ -166,7 +166,7 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         var origin = await ConsumeOneAsync(topic);
         using var host = BuildHost();
 
-        await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(origin, "bad", null, TestContext.Current.CancellationToken);
+        await host.Services.GetRequiredService<KafkaDeadLetterPublisher>().PublishAsync(origin, Invalid("bad"), TestContext.Current.CancellationToken);
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
         Assert.Equal(3, admin.GetMetadata($"{topic}.dlq", Timeout).Topics.Single().Partitions.Count);
@@ -191,9 +191,9 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
         using var host = builder.Build();
         var publisher = host.Services.GetRequiredService<KafkaDeadLetterPublisher>();
 
-        await publisher.PublishAsync(fromFirst, "bad", null, TestContext.Current.CancellationToken);
-        await publisher.PublishAsync(fromFirst, "bad again", null, TestContext.Current.CancellationToken);
-        await publisher.PublishAsync(fromSecond, "bad", null, TestContext.Current.CancellationToken);
+        await publisher.PublishAsync(fromFirst, Invalid("bad"), TestContext.Current.CancellationToken);
+        await publisher.PublishAsync(fromFirst, Invalid("bad again"), TestContext.Current.CancellationToken);
+        await publisher.PublishAsync(fromSecond, Invalid("bad"), TestContext.Current.CancellationToken);
 
         Assert.Equal(2, (await kafka.ReadToEndAsync($"{first}.dlq", Timeout)).Count);
         Assert.Single(await kafka.ReadToEndAsync($"{second}.dlq", Timeout));
@@ -235,4 +235,6 @@ public sealed class KafkaDeadLetterPublisherTests(KafkaFixture kafka) : IClassFi
             consumer.Close();
         }
     });
+
+    private static KafkaDeadLetterReason Invalid(string text, Exception? error = null) => new(KafkaDeadLetterKind.Invalid, text, error);
 }

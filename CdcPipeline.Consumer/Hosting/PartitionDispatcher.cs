@@ -9,17 +9,18 @@ using Microsoft.Extensions.Options;
 namespace CdcPipeline.Consumer.Hosting;
 
 /// <summary>
-/// One <see cref="PartitionWorker"/> per assigned partition, following the group's rebalances: assigned partitions
+/// Dispatches each consumed message to its partition's <see cref="PartitionWorker"/>, one worker per assigned
+/// partition, following the group's rebalances: assigned partitions
 /// get a worker; revoked ones finish their batch in hand and commit before they go; lost ones stop without
 /// committing. Also pauses a partition whose worker falls behind or has too many events parked, so memory stays
 /// bounded.
 /// </summary>
-internal sealed class PartitionWorkers(
+internal sealed class PartitionDispatcher(
     PartitionBatchProcessor processor,
     MissingUserRetry missingUserRetry,
     ConsumerHealth health,
     IOptions<ConsumerOptions> options,
-    ILogger<PartitionWorkers> logger)
+    ILogger<PartitionDispatcher> logger)
 {
     private readonly ConcurrentDictionary<TopicPartition, PartitionWorker> _workers = new();
     private readonly CancellationTokenSource _abort = new();

@@ -1,0 +1,5 @@
+namespace CdcPipeline.Consumer.Persistence;
+
+
+/// <summary>PostgreSQL has failed since <see cref="Since"/> (UTC); <see cref="LastError"/> is its latest failure.</summary>
+public sealed record DatabaseOutage(DateTimeOffset Since, string LastError);
