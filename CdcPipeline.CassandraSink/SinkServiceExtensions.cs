@@ -1,5 +1,6 @@
 using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
 using Confluent.Kafka;

@@ -1,4 +1,5 @@
 using CdcPipeline.Producer;
+using CdcPipeline.Producer.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 

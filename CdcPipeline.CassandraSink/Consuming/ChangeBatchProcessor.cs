@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using CdcPipeline.CassandraSink.Changes;
-using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Schema;
+using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.CassandraSink.Writing;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;

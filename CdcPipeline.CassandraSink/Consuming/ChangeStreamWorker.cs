@@ -1,4 +1,6 @@
+using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Schema;
+using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
@@ -175,12 +177,12 @@ internal sealed class ChangeStreamWorker(
 
     private static bool Wait(Task task, TimeSpan timeout) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout);
 
-    /// <summary>Up to MaxBatchSize messages, waiting at most MaxBatchWait after the first one.</summary>
+    /// <summary>Up to BatchSize messages, waiting at most BatchTimeout after the first one.</summary>
     private List<ConsumeResult<byte[]?, byte[]?>> ConsumeBatch(CancellationToken stoppingToken)
     {
         var batch = new List<ConsumeResult<byte[]?, byte[]?>>();
         DateTimeOffset? deadline = null;
-        while (batch.Count < _options.MaxBatchSize && !stoppingToken.IsCancellationRequested)
+        while (batch.Count < _options.BatchSize && !stoppingToken.IsCancellationRequested)
         {
             var wait = deadline is { } d ? d - time.GetUtcNow() : IdlePoll;
             if (wait < TimeSpan.Zero)
@@ -220,7 +222,7 @@ internal sealed class ChangeStreamWorker(
             }
 
             batch.Add(result);
-            deadline ??= time.GetUtcNow() + _options.MaxBatchWait;
+            deadline ??= time.GetUtcNow() + _options.BatchTimeout;
         }
 
         return batch;

@@ -1,3 +1,5 @@
+using CdcPipeline.CassandraSink.Options;
+using CdcPipeline.CassandraSink.Telemetry;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;

@@ -1,4 +1,6 @@
 using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Options;
+using CdcPipeline.CassandraSink.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

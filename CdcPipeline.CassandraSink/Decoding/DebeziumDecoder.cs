@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CdcPipeline.CassandraSink.Changes;
+using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Writing;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CdcPipeline.CassandraSink.Options;
 
 namespace CdcPipeline.CassandraSink.Decoding;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using CdcPipeline.CassandraSink.Options;
 
 namespace CdcPipeline.CassandraSink.Schema;
 

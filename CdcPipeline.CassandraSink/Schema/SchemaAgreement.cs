@@ -1,3 +1,5 @@
+using CdcPipeline.CassandraSink.Options;
+
 namespace CdcPipeline.CassandraSink.Schema;
 
 /// <summary>

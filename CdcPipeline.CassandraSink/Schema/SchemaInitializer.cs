@@ -1,3 +1,6 @@
+using CdcPipeline.CassandraSink.Consuming;
+using CdcPipeline.CassandraSink.Options;
+using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using Microsoft.Extensions.Options;
 

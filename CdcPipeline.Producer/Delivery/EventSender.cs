@@ -1,5 +1,6 @@
 using CdcPipeline.Events;
 using CdcPipeline.Producer.Generation;
+using CdcPipeline.Producer.Telemetry;
 using Confluent.Kafka;
 
 namespace CdcPipeline.Producer.Delivery;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CdcPipeline.Producer.Telemetry;
 
 namespace CdcPipeline.Producer.Delivery;
 

@@ -1,9 +1,10 @@
-using CdcPipeline.AppHost.Local.Kafka;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CdcPipeline.AppHost.Local.Kafka;
 using CdcPipeline.CassandraSink;
 using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
 

@@ -3,6 +3,7 @@ using System.Text;
 using CdcPipeline.CassandraSink;
 using CdcPipeline.CassandraSink.Changes;
 using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.CassandraSink.Options;
 using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.Tests.CassandraSink;

@@ -37,7 +37,7 @@ public sealed class SinkRefusedWriteTests(KafkaFixture kafka) : IClassFixture<Ka
         await sink.StartSinkAsync(new Dictionary<string, string?>
         {
             ["ConnectionStrings:cassandra"] = proxy.ConnectionString,
-            ["CassandraSink:MaxBatchWait"] = "00:00:00.500",
+            ["CassandraSink:BatchTimeout"] = "00:00:00.500",
         });
 
         await sink.ProduceAsync(messages);

@@ -1,6 +1,7 @@
 using CdcPipeline.CassandraSink;
-using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Writing;
+using CdcPipeline.ServiceDefaults.Cassandra;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public class SinkSettingsTests
     [Theory]
     [InlineData("TopicPrefix", "", "CassandraSink:TopicPrefix")]
     [InlineData("Keyspace", "cdc-keyspace", "CassandraSink:Keyspace")]
-    [InlineData("MaxBatchSize", "0", "CassandraSink:MaxBatchSize")]
+    [InlineData("BatchSize", "0", "CassandraSink:BatchSize")]
     [InlineData("DecimalScales:orders.total_amount", "40", "CassandraSink:DecimalScales:orders.total_amount")]
     public async Task Wrong_setting_stops_the_sink_on_start_naming_the_setting(string key, string value, string named)
     {

@@ -1,6 +1,7 @@
 using CdcPipeline.CassandraSink;
 using CdcPipeline.CassandraSink.Changes;
 using CdcPipeline.CassandraSink.Consuming;
+using CdcPipeline.CassandraSink.Options;
 using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;

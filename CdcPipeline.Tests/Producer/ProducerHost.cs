@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using CdcPipeline.Producer;
 using CdcPipeline.Producer.Delivery;
+using CdcPipeline.Producer.Hosting;
+using CdcPipeline.Producer.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
-using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.CassandraSink.Decoding;
+using CdcPipeline.ServiceDefaults.Cassandra;
 
-namespace CdcPipeline.CassandraSink;
+namespace CdcPipeline.CassandraSink.Options;
 
 /// <summary>Settings of the sink, bound from the <c>CassandraSink</c> section and validated on start.</summary>
 public sealed class SinkOptions
@@ -24,10 +24,10 @@ public sealed class SinkOptions
     public CqlConsistency WriteConsistency { get; set; } = CqlConsistency.LocalQuorum;
 
     /// <summary>Most messages applied as one batch before offsets are stored.</summary>
-    public int MaxBatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 500;
 
     /// <summary>How long a batch waits for more messages once it has one.</summary>
-    public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan BatchTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>First wait before retrying a batch that Cassandra refused; doubles up to <see cref="RetryMaxBackoff"/>.</summary>
     public TimeSpan RetryInitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);

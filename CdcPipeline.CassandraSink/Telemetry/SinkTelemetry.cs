@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace CdcPipeline.CassandraSink;
+namespace CdcPipeline.CassandraSink.Telemetry;
 
 /// <summary>The activity source and meter of the sink.</summary>
 internal static class SinkTelemetry

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CdcPipeline.Producer.Delivery;
+using CdcPipeline.Producer.Hosting;
 using CdcPipeline.Producer.Options;
+using CdcPipeline.Producer.Telemetry;
 using CdcPipeline.Producer.Topics;
 using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.Producer;
 
-internal static class ApplicationServiceExtensions
+internal static class ProducerServiceExtensions
 {
     /// <summary>The Kafka connection (<c>ConnectionStrings:kafka</c>) the Producer sends through.</summary>
     public const string KafkaConnectionName = "kafka";

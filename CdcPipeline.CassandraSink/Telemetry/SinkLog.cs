@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CdcPipeline.CassandraSink;
+namespace CdcPipeline.CassandraSink.Telemetry;
 
 internal static partial class SinkLog
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using CdcPipeline.Events;
 
-namespace CdcPipeline.Producer;
+namespace CdcPipeline.Producer.Telemetry;
 
 /// <summary>Meter <c>CdcPipeline.Producer</c>: events acknowledged, delivery failures and the send rate.</summary>
 internal sealed class ProducerTelemetry

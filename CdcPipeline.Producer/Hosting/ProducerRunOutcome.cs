@@ -1,6 +1,6 @@
 using CdcPipeline.Producer.Delivery;
 
-namespace CdcPipeline.Producer;
+namespace CdcPipeline.Producer.Hosting;
 
 /// <summary>How the run ended: the process exit code (non-zero until the run completes cleanly) and its delivery summary.</summary>
 internal sealed class ProducerRunOutcome

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace CdcPipeline.CassandraSink;
+namespace CdcPipeline.CassandraSink.Options;
 
 /// <summary>Refuses to start with a setting the sink cannot work with, naming the setting.</summary>
 internal sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
@@ -24,14 +24,14 @@ internal sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
             failures.Add($"{s}:Keyspace '{options.Keyspace}' is not a CQL identifier (letters, digits, '_').");
         }
 
-        if (options.MaxBatchSize is < 1 or > 10_000)
+        if (options.BatchSize is < 1 or > 10_000)
         {
-            failures.Add($"{s}:MaxBatchSize {options.MaxBatchSize} is outside 1..10000.");
+            failures.Add($"{s}:BatchSize {options.BatchSize} is outside 1..10000.");
         }
 
-        if (options.MaxBatchWait < TimeSpan.Zero || options.MaxBatchWait > TimeSpan.FromSeconds(30))
+        if (options.BatchTimeout < TimeSpan.Zero || options.BatchTimeout > TimeSpan.FromSeconds(30))
         {
-            failures.Add($"{s}:MaxBatchWait {options.MaxBatchWait} is outside 0..30 s.");
+            failures.Add($"{s}:BatchTimeout {options.BatchTimeout} is outside 0..30 s.");
         }
 
         if (options.SourceResetLsnThreshold <= 0)

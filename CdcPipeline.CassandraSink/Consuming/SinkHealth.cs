@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CdcPipeline.CassandraSink;
+namespace CdcPipeline.CassandraSink.Consuming;
 
 /// <summary>
 /// Whether the sink is applying changes: unhealthy while Cassandra (or the dead-letter topic) refuses its writes;

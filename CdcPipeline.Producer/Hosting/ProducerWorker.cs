@@ -7,7 +7,7 @@ using CdcPipeline.Producer.Topics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
-namespace CdcPipeline.Producer;
+namespace CdcPipeline.Producer.Hosting;
 
 /// <summary>
 /// Ensures the topics, then sends generated events (<c>once</c>: the configured counts; <c>continuous</c>: at the
