@@ -48,7 +48,20 @@ public static class ServiceStartup
             return InvalidSetting;
         }
 
-        await app.RunAsync().ConfigureAwait(false);
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // Ctrl+C or SIGTERM while starting: the services that did start are stopped below, as in any stop.
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
         return readExitCode();
     }
 
