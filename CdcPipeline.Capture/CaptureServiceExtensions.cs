@@ -10,6 +10,7 @@ using CdcPipeline.Capture.Streaming;
 using CdcPipeline.Capture.Telemetry;
 using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.ServiceDefaults.Postgres;
+using CdcPipeline.ServiceDefaults.Settings;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -30,9 +31,15 @@ public static class CaptureServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CaptureOptions>().BindConfiguration(CaptureOptions.SectionName).ValidateOnStart();
+        services.AddOptions<CaptureOptions>().BindSettings(CaptureOptions.SectionName);
         services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+
+        if (PostgresConnectionString.Validate(builder.Configuration, PostgresConnections.ConnectionName).Database is null)
+        {
+            throw new InvalidSettingException(
+                $"ConnectionStrings:{PostgresConnections.ConnectionName} is not valid (it names no database): {PostgresConnectionString.ExpectedForm}.");
+        }
 
         builder.AddNpgsqlDataSource(PostgresConnections.ConnectionName);
         builder.AddKafkaProducer<byte[]?, byte[]?>(

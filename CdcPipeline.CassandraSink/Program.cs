@@ -1,9 +1,4 @@
 using CdcPipeline.CassandraSink;
+using CdcPipeline.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+return await ServiceStartup.RunAsync(args, builder => builder.AddApplicationServices());

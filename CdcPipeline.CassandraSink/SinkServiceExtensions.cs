@@ -22,8 +22,12 @@ public static class SinkServiceExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.Services.AddSingleton<IValidateOptions<SinkOptions>, SinkOptionsValidator>();
-        builder.Services.AddOptions<SinkOptions>().BindConfiguration(SinkOptions.Section).ValidateOnStart();
-        var group = builder.Configuration.GetSection(SinkOptions.Section).Get<SinkOptions>()?.ConsumerGroup ?? new SinkOptions().ConsumerGroup;
+        builder.Services.AddOptions<SinkOptions>().BindSettings(SinkOptions.Section);
+        // Only the group is read here, by hand: a wrong value elsewhere in the section is refused, by name, when the
+        // options are bound.
+        var group = builder.Configuration[$"{SinkOptions.Section}:{nameof(SinkOptions.ConsumerGroup)}"] is { Length: > 0 } configured
+            ? configured
+            : new SinkOptions().ConsumerGroup;
 
         builder.AddKafkaConsumer<byte[]?, byte[]?>("kafka", settings =>
         {

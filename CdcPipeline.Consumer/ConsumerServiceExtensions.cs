@@ -4,6 +4,7 @@ using CdcPipeline.Consumer.Persistence;
 using CdcPipeline.Consumer.Processing;
 using CdcPipeline.Consumer.Telemetry;
 using CdcPipeline.ServiceDefaults.Postgres;
+using CdcPipeline.ServiceDefaults.Settings;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -22,10 +23,11 @@ public static class ConsumerServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ConsumerOptions>().BindConfiguration(ConsumerOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ConsumerOptions>().BindSettings(ConsumerOptions.SectionName);
         services.AddSingleton<IValidateOptions<ConsumerOptions>, ConsumerOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
 
+        PostgresConnectionString.Validate(builder.Configuration, "cdcdb");
         builder.AddNpgsqlDataSource("cdcdb");
 
         var groupId = builder.Configuration[$"{ConsumerOptions.SectionName}:{nameof(ConsumerOptions.GroupId)}"];

@@ -1,12 +1,4 @@
 using CdcPipeline.Consumer;
+using CdcPipeline.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
-
-var app = builder.Build();
-
-app.MapDefaultEndpoints();
-
-app.Run();
+return await ServiceStartup.RunAsync(args, builder => builder.AddApplicationServices());

@@ -1,10 +1,10 @@
-using System.Globalization;
 using CdcPipeline.Producer.Delivery;
 using CdcPipeline.Producer.Hosting;
 using CdcPipeline.Producer.Options;
 using CdcPipeline.Producer.Telemetry;
 using CdcPipeline.Producer.Topics;
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Settings;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,8 +24,7 @@ internal static class ProducerServiceExtensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ProducerOptions>()
-            .BindConfiguration(ProducerOptions.SectionName)
-            .ValidateOnStart();
+            .BindSettings(ProducerOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<ProducerOptions>, ProducerOptionsValidator>();
 
         // The host waits for the final flush when it stops. Only FlushTimeout is read, by hand: binding the whole
@@ -33,7 +32,7 @@ internal static class ProducerServiceExtensions
         // and is reported by name when the Producer options are bound.
         builder.Services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
         {
-            var flush = TimeSpan.TryParse(configuration[$"{ProducerOptions.SectionName}:FlushTimeout"], CultureInfo.InvariantCulture, out var configured)
+            var flush = DurationSetting.TryParse(configuration[$"{ProducerOptions.SectionName}:FlushTimeout"], out var configured)
                 ? configured
                 : new ProducerOptions().FlushTimeout;
             host.ShutdownTimeout = flush > TimeSpan.Zero ? flush + ShutdownMargin : host.ShutdownTimeout;

@@ -1,16 +1,12 @@
 using CdcPipeline.Producer;
 using CdcPipeline.Producer.Hosting;
+using CdcPipeline.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
-
-var app = builder.Build();
-
-app.MapDefaultEndpoints();
-
-var outcome = app.Services.GetRequiredService<ProducerRunOutcome>();
-await app.RunAsync();
-
-return outcome.ExitCode;
+return await ServiceStartup.RunAsync(
+    args,
+    builder => builder.AddApplicationServices(),
+    services =>
+    {
+        var outcome = services.GetRequiredService<ProducerRunOutcome>();
+        return () => outcome.ExitCode;
+    });

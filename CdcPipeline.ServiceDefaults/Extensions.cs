@@ -1,3 +1,4 @@
+using CdcPipeline.ServiceDefaults.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,10 +84,12 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Health endpoints are mapped in every environment: the AppHost and orchestrators probe them.
-        app.MapHealthChecks(HealthEndpointPath);
+        // Their bodies say why (HealthReportJson): every check's status and reason.
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains("live"),
+            ResponseWriter = HealthReportJson.WriteAsync,
         });
         return app;
     }

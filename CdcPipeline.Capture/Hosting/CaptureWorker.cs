@@ -73,8 +73,9 @@ internal sealed class CaptureWorker : BackgroundService
                     stoppingToken)
                 .ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (stoppingToken.IsCancellationRequested && !IsFatal(e))
         {
+            // Stopping: the attempt the stop interrupted (e.g. a metadata request to an unreachable Kafka) is not retried.
         }
         catch (Exception e) when (IsFatal(e))
         {

@@ -128,7 +128,14 @@ internal sealed class ConsumerLoop(
             try
             {
                 consumer.Close();
-                logger.Stopped();
+                if (workers.Joined)
+                {
+                    logger.Stopped();
+                }
+                else
+                {
+                    logger.StoppedBeforeJoining(_options.GroupId);
+                }
             }
             catch (KafkaException exception)
             {

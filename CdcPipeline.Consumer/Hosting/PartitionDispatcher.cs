@@ -30,6 +30,9 @@ internal sealed class PartitionDispatcher(
     /// <summary>A worker that failed: the consumer stops rather than skip its partition.</summary>
     public (TopicPartition Partition, Exception Error)? Failure { get; private set; }
 
+    /// <summary>The consumer has joined its group at least once (a first assignment, even of no partitions).</summary>
+    public bool Joined { get; private set; }
+
     /// <summary>Every assigned partition has reached its end (partition EOF after its last message) and is applied.</summary>
     public bool CaughtUp => !_workers.IsEmpty && _workers.Values.All(worker => worker.AtEnd && worker.IsIdle);
 
@@ -93,6 +96,7 @@ internal sealed class PartitionDispatcher(
 
     private void Assign(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
+        Joined = true;
         foreach (var partition in partitions)
         {
             _workers.GetOrAdd(partition, p => Start(consumer, p));

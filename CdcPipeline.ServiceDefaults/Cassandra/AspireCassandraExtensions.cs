@@ -1,4 +1,5 @@
 using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,19 +24,19 @@ public static class AspireCassandraExtensions
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
 
         var settings = new CassandraClientSettings();
-        builder.Configuration.GetSection(CassandraClientSettings.ConfigurationSection).Bind(settings);
+        SettingValues.Bind(builder.Configuration.GetSection(CassandraClientSettings.ConfigurationSection), settings);
         if (builder.Configuration.GetConnectionString(connectionName) is { } connectionString)
         {
             settings.ConnectionString = connectionString;
         }
 
-        settings.ApplyConnectionString();
+        settings.ApplyConnectionString(connectionName);
         var connectionStringBefore = settings.ConnectionString;
         configureSettings?.Invoke(settings);
         if (!string.Equals(settings.ConnectionString, connectionStringBefore, StringComparison.Ordinal))
         {
             // The delegate supplied its own connection string: that is what it asks for.
-            settings.ApplyConnectionString();
+            settings.ApplyConnectionString(connectionName);
         }
         settings.Validate(connectionName);
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using CdcPipeline.ServiceDefaults.Settings;
 
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
@@ -46,15 +47,32 @@ public sealed class CassandraClientSettings
 
     public bool DisableMetrics { get; set; }
 
+    /// <summary>What <c>ConnectionStrings:{name}</c> must look like, as the refusals say it.</summary>
+    public const string ExpectedForm = "expected Contact Points=host[,host];Port=9042[;Username=..;Password=..][;Keyspace=..]";
+
     /// <summary>Copies contact points, port, credentials and keyspace from <see cref="ConnectionString"/>, when set.</summary>
-    public void ApplyConnectionString()
+    public void ApplyConnectionString() => Apply("The Cassandra connection string");
+
+    /// <summary>As <see cref="ApplyConnectionString()"/>, naming <c>ConnectionStrings:{connectionName}</c> when it refuses the connection string.</summary>
+    public void ApplyConnectionString(string connectionName) => Apply($"ConnectionStrings:{connectionName}");
+
+    private void Apply(string setting)
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
             return;
         }
 
-        var builder = new DbConnectionStringBuilder { ConnectionString = ConnectionString };
+        DbConnectionStringBuilder builder;
+        try
+        {
+            builder = new DbConnectionStringBuilder { ConnectionString = ConnectionString };
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidSettingException($"{setting} is not valid (it is not a list of key=value pairs separated by ';'): {ExpectedForm}.", e);
+        }
+
         foreach (string key in builder.Keys)
         {
             var value = Convert.ToString(builder[key], CultureInfo.InvariantCulture) ?? string.Empty;
@@ -66,7 +84,7 @@ public sealed class CassandraClientSettings
                 case "port":
                     Port = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
                         ? port
-                        : throw new InvalidOperationException($"The Cassandra connection string has Port='{value}', which is not a port number.");
+                        : throw new InvalidSettingException($"{setting} is not valid (Port={value} is not a port number): {ExpectedForm}.");
                     break;
                 case "username" or "userid" or "user":
                     Username = value;
@@ -78,8 +96,7 @@ public sealed class CassandraClientSettings
                     Keyspace = value;
                     break;
                 default:
-                    throw new InvalidOperationException(
-                        $"The Cassandra connection string has an unknown key '{key}'; known keys are Contact Points, Port, Username, Password, Keyspace.");
+                    throw new InvalidSettingException($"{setting} is not valid (unknown key '{key}'): {ExpectedForm}.");
             }
         }
     }
@@ -87,37 +104,38 @@ public sealed class CassandraClientSettings
     /// <summary>Throws with a message naming the setting when the settings cannot work.</summary>
     public void Validate(string connectionName)
     {
-        var where = $"set 'ConnectionStrings:{connectionName}' (Contact Points=host[,host];Port=9042[;Username=..;Password=..]) or '{ConfigurationSection}'";
         if (ContactPoints.Count == 0 || ContactPoints.Any(string.IsNullOrWhiteSpace))
         {
-            throw new InvalidOperationException($"Cassandra client '{connectionName}' has no contact points: {where}.");
+            throw new InvalidSettingException(
+                $"ConnectionStrings:{connectionName} is not set (Cassandra client '{connectionName}' has no contact points): {ExpectedForm}, " +
+                $"or set '{ConfigurationSection}:ContactPoints'.");
         }
 
         if (Port is < 1 or > 65535)
         {
-            throw new InvalidOperationException($"Cassandra client '{connectionName}' has Port={Port}; it must be between 1 and 65535.");
+            throw new InvalidSettingException($"Cassandra client '{connectionName}' has Port={Port}; it must be between 1 and 65535.");
         }
 
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"Cassandra client '{connectionName}' has a {(string.IsNullOrEmpty(Username) ? "Password without a Username" : "Username without a Password")}: set both or neither.");
         }
 
         if (RequestTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"Cassandra client '{connectionName}' needs positive timeouts ({ConfigurationSection}:RequestTimeout={RequestTimeout}, ConnectTimeout={ConnectTimeout}).");
         }
 
         if (PageSize <= 0)
         {
-            throw new InvalidOperationException($"Cassandra client '{connectionName}' has {ConfigurationSection}:PageSize={PageSize}; it must be positive.");
+            throw new InvalidSettingException($"Cassandra client '{connectionName}' has {ConfigurationSection}:PageSize={PageSize}; it must be positive.");
         }
 
         if (ReconnectAttempts < 0 || ReconnectBaseDelay < TimeSpan.Zero)
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"Cassandra client '{connectionName}' has a negative {ConfigurationSection}:ReconnectAttempts or ReconnectBaseDelay.");
         }
     }

@@ -1,4 +1,5 @@
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Settings;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public static class AspireKafkaDeadLetterExtensions
         KafkaSettingsBinder.ValidateConnection(settings.Config, connectionName, section, "dead-letter publisher");
         if (string.IsNullOrWhiteSpace(settings.TopicSuffix))
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"Kafka dead-letter publisher '{connectionName}' has an empty '{section}:TopicSuffix': dead letters " +
                 "would go back to the topic they came from.");
         }

@@ -1,3 +1,4 @@
+using CdcPipeline.ServiceDefaults.Settings;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 
@@ -82,7 +83,7 @@ internal static class KafkaSettingsBinder
     {
         if (string.IsNullOrWhiteSpace(config.BootstrapServers))
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"Kafka {role} '{connectionName}' has no bootstrap servers: set 'ConnectionStrings:{connectionName}' " +
                 $"(environment ConnectionStrings__{connectionName}) or '{sectionName}:Config:bootstrap.servers'.");
         }
@@ -94,7 +95,7 @@ internal static class KafkaSettingsBinder
             var portValid = colon < 0 || (int.TryParse(server[(colon + 1)..], out var port) && port is >= 1 and <= 65535);
             if (host.Length == 0 || host.Any(char.IsWhiteSpace) || !portValid)
             {
-                throw new InvalidOperationException(
+                throw new InvalidSettingException(
                     $"Kafka {role} '{connectionName}' has an invalid bootstrap server '{server}' in " +
                     $"'{config.BootstrapServers}': expected host:port[,host:port...] in 'ConnectionStrings:{connectionName}' " +
                     $"or '{sectionName}:Config:bootstrap.servers'.");
@@ -107,14 +108,14 @@ internal static class KafkaSettingsBinder
         ValidateConnection(config, connectionName, sectionName, "consumer");
         if (string.IsNullOrWhiteSpace(config.GroupId))
         {
-            throw new InvalidOperationException(
+            throw new InvalidSettingException(
                 $"Kafka consumer '{connectionName}' has no consumer group: set '{sectionName}:Config:group.id' " +
                 "or KafkaConsumerSettings.Config.GroupId in AddKafkaConsumer.");
         }
     }
 
     /// <summary>Turns librdkafka's refusal of a property into a message that says where it was configured.</summary>
-    public static InvalidOperationException InvalidConfig(string role, string connectionName, string sectionName, Exception error) =>
+    public static InvalidSettingException InvalidConfig(string role, string connectionName, string sectionName, Exception error) =>
         new($"Kafka {role} '{connectionName}' could not be created from its configuration ('{sectionName}:Config' and " +
             $"the registration's delegate): {error.Message}", error);
 }

@@ -1,5 +1,6 @@
 using CdcPipeline.AppHost.Local.Cassandra;
 using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -95,11 +96,12 @@ public class CassandraRegistrationTests
     }
 
     [Theory]
-    [InlineData(null, "Cassandra client 'cassandra' has no contact points: set 'ConnectionStrings:cassandra'")]
+    [InlineData(null, "ConnectionStrings:cassandra is not set (Cassandra client 'cassandra' has no contact points): expected Contact Points=host[,host];Port=9042")]
     [InlineData("Contact Points=h;Port=0", "Cassandra client 'cassandra' has Port=0; it must be between 1 and 65535.")]
-    [InlineData("Contact Points=h;Port=x", "The Cassandra connection string has Port='x', which is not a port number.")]
+    [InlineData("Contact Points=h;Port=x", "ConnectionStrings:cassandra is not valid (Port=x is not a port number): expected Contact Points=host[,host];Port=9042")]
     [InlineData("Contact Points=h;Username=cdc", "Cassandra client 'cassandra' has a Username without a Password: set both or neither.")]
-    [InlineData("Contact Points=h;Colour=blue", "The Cassandra connection string has an unknown key 'colour'")]
+    [InlineData("Contact Points=h;Colour=blue", "ConnectionStrings:cassandra is not valid (unknown key 'colour'): expected Contact Points=host[,host];Port=9042")]
+    [InlineData("localhost:9042", "ConnectionStrings:cassandra is not valid (it is not a list of key=value pairs separated by ';'): expected Contact Points=host[,host];Port=9042")]
     public void Invalid_settings_stop_the_registration_with_a_message_naming_the_setting(string? connectionString, string expected)
     {
         var values = new Dictionary<string, string?>();
@@ -108,7 +110,7 @@ public class CassandraRegistrationTests
             values["ConnectionStrings:cassandra"] = connectionString;
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() => BuildHost(values));
+        var error = Assert.Throws<InvalidSettingException>(() => BuildHost(values));
 
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }

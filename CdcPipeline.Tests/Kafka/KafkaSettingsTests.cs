@@ -1,4 +1,5 @@
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Settings;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -86,7 +87,7 @@ public sealed class KafkaSettingsTests
     {
         var builder = KafkaTestHost.CreateBuilder([]);
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKafkaProducer<string, string>("kafka"));
+        var error = Assert.Throws<InvalidSettingException>(() => builder.AddKafkaProducer<string, string>("kafka"));
 
         Assert.Contains("'ConnectionStrings:kafka'", error.Message, StringComparison.Ordinal);
         Assert.Contains("ConnectionStrings__kafka", error.Message, StringComparison.Ordinal);
@@ -98,7 +99,7 @@ public sealed class KafkaSettingsTests
     {
         var builder = KafkaTestHost.CreateBuilder("broker:9092");
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKafkaConsumer<string, string>("kafka"));
+        var error = Assert.Throws<InvalidSettingException>(() => builder.AddKafkaConsumer<string, string>("kafka"));
 
         Assert.Contains("no consumer group", error.Message, StringComparison.Ordinal);
         Assert.Contains("'Aspire:Confluent:Kafka:Consumer:Config:group.id'", error.Message, StringComparison.Ordinal);
@@ -112,7 +113,7 @@ public sealed class KafkaSettingsTests
     {
         var builder = KafkaTestHost.CreateBuilder(connectionString);
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.AddKafkaDeadLetterPublisher("kafka"));
+        var error = Assert.Throws<InvalidSettingException>(() => builder.AddKafkaDeadLetterPublisher("kafka"));
 
         Assert.Contains($"'{connectionString}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("host:port", error.Message, StringComparison.Ordinal);
@@ -126,7 +127,7 @@ public sealed class KafkaSettingsTests
         builder.AddKafkaProducer<string, string>("kafka");
         using var host = builder.Build();
 
-        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<IProducer<string, string>>());
+        var error = Assert.Throws<InvalidSettingException>(() => host.Services.GetRequiredService<IProducer<string, string>>());
 
         Assert.Contains("'Aspire:Confluent:Kafka:Producer:Config'", error.Message, StringComparison.Ordinal);
         Assert.Contains("no.such.property", error.Message, StringComparison.Ordinal);
@@ -140,7 +141,7 @@ public sealed class KafkaSettingsTests
         builder.AddKafkaProducer<string, string>("kafka");
         using var host = builder.Build();
 
-        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<IProducer<string, string>>());
+        var error = Assert.Throws<InvalidSettingException>(() => host.Services.GetRequiredService<IProducer<string, string>>());
 
         Assert.Contains("'dotnet.producer.enable.delivery.reports' is false", error.Message, StringComparison.Ordinal);
         Assert.Contains("'Aspire:Confluent:Kafka:Producer:Config'", error.Message, StringComparison.Ordinal);
