@@ -3,6 +3,8 @@ using CdcPipeline.CassandraSink.Decoding;
 using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Writing;
+using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.ServiceDefaults.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +50,9 @@ public static class SinkServiceExtensions
         builder.AddCassandraSession("cassandra");
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDependencyOutages();
+        builder.Services.AddSingleton(services => SinkDependencies.From(
+            services.GetRequiredService<CassandraClientSettings>(), services.GetRequiredService<KafkaDeadLetterSettings>()));
         builder.Services.AddSingleton(services => new SinkStatements(services.GetRequiredService<IOptions<SinkOptions>>().Value.Keyspace));
         builder.Services.AddSingleton<DebeziumDecoder>();
         builder.Services.AddSingleton<WritePlanner>();

@@ -55,7 +55,7 @@ internal sealed class CaptureWorker : BackgroundService
                 MaxDelay = _options.RetryMaxDelay,
                 OnRetry = args =>
                 {
-                    _report.Failed(args.Outcome.Exception!, _options.RetryMaxDelay);
+                    _report.Failed(args.Outcome.Exception!);
                     return ValueTask.CompletedTask;
                 },
             })

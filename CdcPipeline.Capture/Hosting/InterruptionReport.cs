@@ -1,60 +1,63 @@
-using CdcPipeline.Capture.Telemetry;
+using CdcPipeline.Capture.Postgres;
+using CdcPipeline.Capture.Publishing;
+using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Outages;
 
 namespace CdcPipeline.Capture.Hosting;
 
 /// <summary>
-/// Logs an interruption once when it starts, then at most a summary a minute while it lasts, and once when the
-/// capture is streaming again; the health check shows the current reason all along.
+/// Tells an interruption of the capture as an outage of what caused it (PostgreSQL or Kafka, shared with the Kafka
+/// clients' own reports): once when it starts, summarised while it lasts, once when the capture is streaming again;
+/// the health check shows the current reason all along.
 /// </summary>
-internal sealed class InterruptionReport(CaptureHealth health, TimeProvider clock, ILogger<InterruptionReport> logger)
+internal sealed class InterruptionReport(
+    CaptureHealth health, DependencyOutages outages, PostgresConnections postgres, KafkaProducerSettings kafka)
 {
-    private static readonly TimeSpan SummaryInterval = TimeSpan.FromMinutes(1);
-
     private readonly Lock _gate = new();
-    private int _attempts;
-    private DateTimeOffset _since;
-    private DateTimeOffset _lastLogged;
+    private readonly HashSet<string> _failing = new(StringComparer.Ordinal);
 
-    public void Failed(Exception exception, TimeSpan maxDelay)
+    public void Failed(Exception exception)
     {
         var reason = Describe(exception);
-        health.Interrupted(reason);
-        var now = clock.GetUtcNow();
+        var dependency = DependencyOf(exception);
+        health.Interrupted($"{dependency} unavailable: {reason}");
         lock (_gate)
         {
-            _attempts++;
-            if (_attempts == 1)
-            {
-                _since = _lastLogged = now;
-                logger.Interrupted(maxDelay, reason);
-            }
-            else if (now - _lastLogged >= SummaryInterval)
-            {
-                _lastLogged = now;
-                logger.StillInterrupted(_attempts, now - _since, reason);
-            }
+            _failing.Add(dependency);
         }
+
+        outages.For(dependency).Failed(reason);
     }
 
     public void Connected()
     {
+        string[] recovered;
         lock (_gate)
         {
-            if (_attempts > 0)
-            {
-                logger.Resumed(_attempts, clock.GetUtcNow() - _since);
-            }
+            recovered = [.. _failing];
+            _failing.Clear();
+        }
 
-            _attempts = 0;
+        foreach (var dependency in recovered)
+        {
+            outages.Succeeded(dependency);
         }
     }
 
-    public static string Describe(Exception exception) =>
+    private static string Describe(Exception exception) =>
         exception switch
         {
             Npgsql.PostgresException postgres => $"PostgreSQL error {postgres.SqlState}: {postgres.MessageText}",
-            Npgsql.NpgsqlException npgsql => $"PostgreSQL unavailable: {npgsql.Message}{(npgsql.InnerException is { } inner ? $" ({inner.Message})" : string.Empty)}",
-            Confluent.Kafka.KafkaException kafka => $"Kafka unavailable: {kafka.Error.Code} {kafka.Error.Reason}",
+            Npgsql.NpgsqlException npgsql => $"{npgsql.Message}{(npgsql.InnerException is { } inner ? $" ({inner.Message})" : string.Empty)}",
+            Confluent.Kafka.KafkaException kafka => $"{kafka.Error.Code} {kafka.Error.Reason}",
             _ => exception.Message,
+        };
+
+    private string DependencyOf(Exception exception) =>
+        exception switch
+        {
+            Confluent.Kafka.KafkaException or KafkaDeliveryException => DependencyOutages.Name("Kafka", kafka.Config.BootstrapServers),
+            Npgsql.NpgsqlException or CaptureSetupException => DependencyOutages.Name("PostgreSQL", postgres.Server),
+            _ => $"The capture of database {postgres.Database}",
         };
 }

@@ -20,14 +20,19 @@ internal sealed class PostgresConnections
         _connectionString = configuration.GetConnectionString(ConnectionName)
             ?? configuration["Aspire:Npgsql:ConnectionString"]
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not set: the capture needs the Npgsql connection string of the captured database.");
-        Database = new NpgsqlConnectionStringBuilder(_connectionString).Database
+        var settings = new NpgsqlConnectionStringBuilder(_connectionString);
+        Database = settings.Database
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} names no database (Database=…).");
+        Server = $"{settings.Host}:{settings.Port}";
     }
 
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>The captured database (<c>source.db</c>).</summary>
     public string Database { get; }
+
+    /// <summary>The server as its outages are named: <c>host:port</c>.</summary>
+    public string Server { get; }
 
     public async Task<LogicalReplicationConnection> OpenReplicationAsync(CancellationToken cancellationToken)
     {

@@ -21,15 +21,6 @@ internal static partial class CaptureLog
     [LoggerMessage(6, LogLevel.Information, "Streaming slot {Slot} from {Lsn}")]
     public static partial void StreamingStarted(this ILogger logger, string slot, string lsn);
 
-    [LoggerMessage(7, LogLevel.Warning, "Capture interrupted, retrying with backoff (at most {MaxDelay} apart): {Reason}")]
-    public static partial void Interrupted(this ILogger logger, TimeSpan maxDelay, string reason);
-
-    [LoggerMessage(8, LogLevel.Warning, "Capture still interrupted after {Attempts} attempts over {Duration}: {Reason}")]
-    public static partial void StillInterrupted(this ILogger logger, int attempts, TimeSpan duration, string reason);
-
-    [LoggerMessage(9, LogLevel.Information, "Capture resumed after {Attempts} failed attempts over {Duration}")]
-    public static partial void Resumed(this ILogger logger, int attempts, TimeSpan duration);
-
     [LoggerMessage(10, LogLevel.Critical, "Capture stopped: {Reason}")]
     public static partial void Fatal(this ILogger logger, Exception exception, string reason);
 

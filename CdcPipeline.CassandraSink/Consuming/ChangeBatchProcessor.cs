@@ -7,6 +7,7 @@ using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Outages;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,10 +29,12 @@ internal sealed class ChangeBatchProcessor(
     SchemaAgreement schemaAgreement,
     SourceResetDetector resets,
     IOptions<SinkOptions> options,
+    DependencyOutages outages,
+    SinkDependencies dependencies,
     ILogger<ChangeBatchProcessor> logger,
     TimeProvider time)
 {
-    private readonly Retry _retry = new(options.Value, health, logger, time);
+    private readonly Retry _retry = new(options.Value, health, outages, time);
 
     private readonly string _group = options.Value.ConsumerGroup;
 
@@ -54,6 +57,7 @@ internal sealed class ChangeBatchProcessor(
             {
                 await _retry.RunAsync(
                     "Writing to Cassandra",
+                    dependencies.Cassandra,
                     async token => refusals = await writer.WriteAsync(partitionBatches, token).ConfigureAwait(false),
                     IsTransient,
                     cancellationToken).ConfigureAwait(false);
@@ -195,6 +199,7 @@ internal sealed class ChangeBatchProcessor(
         {
             await _retry.RunAsync(
                 "Dead-lettering a change",
+                dependencies.DeadLetterKafka,
                 token => deadLetters.PublishAsync(message.Result, reason, token),
                 KafkaDeadLetterPolicy.IsTransient,
                 cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Outages;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,8 @@ internal sealed class ChangeStreamWorker(
     PartitionOwnership ownership,
     SinkHealth health,
     IOptions<SinkOptions> options,
+    DependencyOutages outages,
+    SinkDependencies dependencies,
     IHostApplicationLifetime lifetime,
     ILogger<ChangeStreamWorker> logger,
     TimeProvider time) : BackgroundService
@@ -45,8 +48,9 @@ internal sealed class ChangeStreamWorker(
     {
         try
         {
-            new Retry(_options, health, logger, time).RunAsync(
-                "Applying the Cassandra schema", schema.ApplyAsync, CassandraFailures.IsTransient, stoppingToken).GetAwaiter().GetResult();
+            new Retry(_options, health, outages, time).RunAsync(
+                "Applying the Cassandra schema", dependencies.Cassandra, schema.ApplyAsync, CassandraFailures.IsTransient, stoppingToken)
+                .GetAwaiter().GetResult();
 
             consumer.Subscribe(_options.Topics);
             logger.Subscribed(string.Join(", ", _options.Topics), _options.ConsumerGroup);

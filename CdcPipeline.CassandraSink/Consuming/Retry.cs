@@ -1,5 +1,6 @@
 using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Telemetry;
+using CdcPipeline.ServiceDefaults.Outages;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -9,21 +10,24 @@ namespace CdcPipeline.CassandraSink.Consuming;
 /// <summary>
 /// Retries work until it succeeds or the sink stops, with Polly's exponential backoff with jitter, from
 /// <c>CassandraSink:RetryInitialBackoff</c> up to <c>CassandraSink:RetryMaxBackoff</c>; the sink is unhealthy
-/// meanwhile. One pipeline, built once, serves every kind of work: what is worth retrying comes with each call.
+/// meanwhile, and the failures are told as an outage of the dependency the work needs (once, then summarised, no
+/// stack trace: they are expected and handled). One pipeline, built once, serves every kind of work: what is worth
+/// retrying and what it depends on come with each call.
 /// </summary>
 internal sealed class Retry
 {
     private static readonly ResiliencePropertyKey<Func<Exception, bool>> TransientKey = new("cdc.sink.transient");
     private static readonly ResiliencePropertyKey<string> WorkKey = new("cdc.sink.work");
+    private static readonly ResiliencePropertyKey<string> DependencyKey = new("cdc.sink.dependency");
 
     private readonly ResiliencePipeline _pipeline;
     private readonly SinkHealth _health;
-    private readonly ILogger _logger;
+    private readonly DependencyOutages _outages;
 
-    public Retry(SinkOptions options, SinkHealth health, ILogger logger, TimeProvider time)
+    public Retry(SinkOptions options, SinkHealth health, DependencyOutages outages, TimeProvider time)
     {
         _health = health;
-        _logger = logger;
+        _outages = outages;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -43,17 +47,21 @@ internal sealed class Retry
                     var error = arguments.Outcome.Exception!;
                     health.Unhealthy($"{work} failed: {error.Message}");
                     SinkTelemetry.BatchRetries.Add(1);
-                    logger.Retrying(work, arguments.AttemptNumber + 1, arguments.RetryDelay, error);
+                    outages.For(arguments.Context.Properties.GetValue(DependencyKey, "a dependency")).Failed($"{work} failed: {error.Message}");
                     return ValueTask.CompletedTask;
                 },
             })
             .Build();
     }
 
-    public async Task RunAsync(string work, Func<CancellationToken, Task> action, Func<Exception, bool> isTransient, CancellationToken cancellationToken)
+    /// <param name="work">What is done, as a log line starts: <c>Writing to Cassandra</c>.</param>
+    /// <param name="dependency">What it needs, as <see cref="DependencyOutages"/> names it: <c>Cassandra at localhost:9042</c>.</param>
+    public async Task RunAsync(
+        string work, string dependency, Func<CancellationToken, Task> action, Func<Exception, bool> isTransient, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(WorkKey, work);
+        context.Properties.Set(DependencyKey, dependency);
         context.Properties.Set(TransientKey, isTransient);
         var attempts = 0;
         try
@@ -74,7 +82,7 @@ internal sealed class Retry
 
         if (attempts > 1)
         {
-            _logger.Recovered(work, attempts);
+            _outages.Succeeded(dependency);
         }
 
         _health.Healthy();

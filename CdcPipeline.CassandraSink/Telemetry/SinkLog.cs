@@ -10,9 +10,6 @@ internal static partial class SinkLog
     [LoggerMessage(2, LogLevel.Information, "Cassandra schema applied: {Count} statements from {Directory}")]
     public static partial void SchemaApplied(this ILogger logger, int count, string directory);
 
-    [LoggerMessage(3, LogLevel.Warning, "{Work} failed (attempt {Attempt}), retrying in {Delay}")]
-    public static partial void Retrying(this ILogger logger, string work, int attempt, TimeSpan delay, Exception error);
-
     [LoggerMessage(4, LogLevel.Warning, "Dead-lettered {Topic} [{Partition}] @{Offset}: {Reason}")]
     public static partial void DeadLettered(this ILogger logger, string topic, int partition, long offset, string reason);
 
@@ -33,9 +30,6 @@ internal static partial class SinkLog
 
     [LoggerMessage(11, LogLevel.Critical, "The sink stopped: {Reason}")]
     public static partial void Stopped(this ILogger logger, string reason, Exception error);
-
-    [LoggerMessage(10, LogLevel.Information, "{Work} succeeded after {Attempts} attempts")]
-    public static partial void Recovered(this ILogger logger, string work, int attempts);
 
     [LoggerMessage(12, LogLevel.Warning, "A batch is taking long (Cassandra unavailable?): paused {Partitions} partitions, polling to stay in the consumer group")]
     public static partial void Paused(this ILogger logger, int partitions);

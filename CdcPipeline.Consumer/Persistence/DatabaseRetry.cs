@@ -1,5 +1,5 @@
 using CdcPipeline.Consumer.Options;
-using CdcPipeline.Consumer.Telemetry;
+using CdcPipeline.ServiceDefaults.Outages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,14 +11,15 @@ namespace CdcPipeline.Consumer.Persistence;
 /// <summary>
 /// Waits out an unavailable PostgreSQL: retries with exponential backoff (capped by
 /// <c>Consumer:DatabaseRetryMaxDelay</c>) for as long as it takes. The partition
-/// waits with it, so nothing is skipped; it resumes with the same batch. <see cref="Unavailable"/> adds up the time
+/// waits with it, so nothing is skipped; it resumes with the same batch. The failures of every worker are told as one
+/// outage (once, summarised while it lasts, one line when PostgreSQL answers again). <see cref="Unavailable"/> adds up the time
 /// PostgreSQL was unreachable, as any worker saw it: from a first failure until the next success of any worker;
 /// <see cref="Outage"/> describes the outage going on, for the health check.
 /// </summary>
 public sealed class DatabaseRetry
 {
     private readonly ResiliencePipeline _pipeline;
-    private readonly ILogger<DatabaseRetry> _logger;
+    private readonly DependencyOutage _postgresOutage;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _outage = new();
     private long? _unavailableSince;
@@ -28,8 +29,10 @@ public sealed class DatabaseRetry
     public DatabaseRetry(
         NpgsqlDataSource dataSource, IOptions<ConsumerOptions> options, TimeProvider timeProvider, ILogger<DatabaseRetry> logger)
     {
-        _logger = logger;
         _timeProvider = timeProvider;
+        var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        var outage = _postgresOutage = new DependencyOutage(
+            DependencyOutages.Name("PostgreSQL", $"{database.Host}:{database.Port}"), logger, timeProvider);
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
@@ -52,7 +55,7 @@ public sealed class DatabaseRetry
                         _current = new DatabaseOutage(_current?.Since ?? timeProvider.GetUtcNow(), error.Message);
                     }
 
-                    logger.DatabaseUnavailable(arguments.AttemptNumber + 1, arguments.RetryDelay, error.Message);
+                    outage.Failed(error.Message);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -122,7 +125,7 @@ public sealed class DatabaseRetry
 
         if (failures > 0 || ended)
         {
-            _logger.DatabaseRecovered(failures);
+            _postgresOutage.Succeeded();
         }
 
         return result;

@@ -28,12 +28,6 @@ internal static partial class ConsumerLog
     [LoggerMessage(8, LogLevel.Warning, "Dead-lettered {Topic} [{Partition}] @{Offset} to {DeadLetterTopic}: {Reason}")]
     public static partial void DeadLettered(this ILogger logger, string topic, int partition, long offset, string deadLetterTopic, string reason);
 
-    [LoggerMessage(9, LogLevel.Warning, "PostgreSQL unavailable (attempt {Attempt}, next try in {Delay}): {Error}")]
-    public static partial void DatabaseUnavailable(this ILogger logger, int attempt, TimeSpan delay, string error);
-
-    [LoggerMessage(10, LogLevel.Information, "PostgreSQL available again after {Attempts} failed attempts")]
-    public static partial void DatabaseRecovered(this ILogger logger, int attempts);
-
     [LoggerMessage(11, LogLevel.Debug, "{Count} parked orders of {Topic} [{Partition}] still wait for their users (attempt {Attempt}, next try in {Delay})")]
     public static partial void AwaitingUsers(this ILogger logger, int count, string topic, int partition, int attempt, TimeSpan delay);
 

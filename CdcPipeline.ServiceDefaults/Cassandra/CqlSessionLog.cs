@@ -7,7 +7,8 @@ internal static partial class CqlSessionLog
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Connected to Cassandra at {Endpoint}")]
     public static partial void Connected(ILogger logger, string endpoint);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Connecting to Cassandra failed (attempt {Attempt}), retrying in {Delay}: {Reason}")]
+    // Debug: the caller, who retries the request (or gives up), tells the outage once.
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Connecting to Cassandra failed (attempt {Attempt}), retrying in {Delay}: {Reason}")]
     public static partial void ConnectRetry(ILogger logger, int attempt, TimeSpan delay, string reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Cassandra no longer knows a prepared statement; re-preparing {Query}")]

@@ -44,6 +44,7 @@ public static class AspireKafkaDeadLetterExtensions
         }
 
         builder.Services.AddSingleton(settings);
+        builder.Services.AddDependencyOutages();
         builder.Services.AddSingleton(services => new KafkaDeadLetterPublisher(
             AspireKafkaExtensions.BuildProducer<byte[]?, byte[]?>(
                 services, settings.Config, !settings.DisableTracing, !settings.DisableMetrics, connectionName, section, null),

@@ -1,4 +1,5 @@
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.ServiceDefaults.Outages;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -33,6 +34,7 @@ public static class AspireKafkaExtensions
         KafkaSettingsBinder.ValidateConnection(settings.Config, connectionName, section, "producer");
 
         builder.Services.AddSingleton(settings);
+        builder.Services.AddDependencyOutages();
         builder.Services.AddSingleton<IProducer<TKey, TValue>>(services =>
             BuildProducer(services, settings.Config, !settings.DisableTracing, !settings.DisableMetrics, connectionName, section, configureBuilder));
 
@@ -60,19 +62,17 @@ public static class AspireKafkaExtensions
         KafkaSettingsBinder.Bind(
             builder.Configuration, section, connectionName, settings, settings.Config,
             s => s.ConnectionString, (s, value) => s.ConnectionString = value, configureSettings);
-        if (!settings.DisableMetrics)
-        {
-            // Lag comes from librdkafka's statistics: without an interval there would be none.
-            settings.Config.StatisticsIntervalMs ??= KafkaConsumerSettings.DefaultStatisticsIntervalMs;
-        }
+        // Lag and the end of a broker's outage come from librdkafka's statistics: without an interval there would be none.
+        settings.Config.StatisticsIntervalMs ??= KafkaConsumerSettings.DefaultStatisticsIntervalMs;
 
         KafkaSettingsBinder.ValidateConsumer(settings.Config, connectionName, section);
 
         builder.Services.AddSingleton(settings);
+        builder.Services.AddDependencyOutages();
         builder.Services.AddSingleton<IConsumer<TKey, TValue>>(services =>
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category);
-            var consumerBuilder = new InstrumentedConsumerBuilder<TKey, TValue>(settings, logger);
+            var consumerBuilder = new InstrumentedConsumerBuilder<TKey, TValue>(settings, services.GetRequiredService<DependencyOutages>(), logger);
             configureBuilder?.Invoke(services, consumerBuilder);
             try
             {
@@ -100,7 +100,8 @@ public static class AspireKafkaExtensions
         Action<IServiceProvider, ProducerBuilder<TKey, TValue>>? configureBuilder)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category);
-        var producerBuilder = new InstrumentedProducerBuilder<TKey, TValue>(config, tracing, metrics, logger);
+        var producerBuilder = new InstrumentedProducerBuilder<TKey, TValue>(
+            config, tracing, metrics, services.GetRequiredService<DependencyOutages>(), logger);
         configureBuilder?.Invoke(services, producerBuilder);
         try
         {

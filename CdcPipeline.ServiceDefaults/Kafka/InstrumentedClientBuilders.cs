@@ -1,3 +1,4 @@
+using CdcPipeline.ServiceDefaults.Outages;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -5,33 +6,42 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
 /// The consumer builder handed to <c>configureBuilder</c>: whatever handlers the service sets, librdkafka's logs and
-/// errors reach the host's logging and its statistics feed the lag gauge.
+/// errors reach the host's logging (a broker's connection failures as its outage), and its statistics end those
+/// outages and feed the lag gauge.
 /// </summary>
-internal sealed class InstrumentedConsumerBuilder<TKey, TValue>(KafkaConsumerSettings settings, ILogger logger)
+internal sealed class InstrumentedConsumerBuilder<TKey, TValue>(KafkaConsumerSettings settings, DependencyOutages outages, ILogger logger)
     : ConsumerBuilder<TKey, TValue>(settings.Config)
 {
     public override IConsumer<TKey, TValue> Build()
     {
         LogHandler ??= (_, message) => KafkaLog.Write(logger, message);
-        ErrorHandler ??= (consumer, error) => KafkaLog.Write(logger, consumer.Name, error);
-        var group = settings.Config.GroupId;
-        if (!settings.DisableMetrics)
+        var bootstrapServers = settings.Config.BootstrapServers;
+        // Errors are always logged here; a handler of the service's own (SetErrorHandler) runs after.
+        var ownErrors = ErrorHandler;
+        ErrorHandler = (consumer, error) =>
         {
-            var own = StatisticsHandler;
-            StatisticsHandler = (consumer, json) =>
+            KafkaLog.Write(logger, outages, bootstrapServers, consumer.Name, error);
+            ownErrors?.Invoke(consumer, error);
+        };
+        var group = settings.Config.GroupId;
+        var own = StatisticsHandler;
+        StatisticsHandler = (consumer, json) =>
+        {
+            try
             {
-                try
+                KafkaBrokerOutages.ReadStatistics(outages, json);
+                if (!settings.DisableMetrics)
                 {
                     KafkaConsumerLag.Record(json, group);
                 }
-                catch (System.Text.Json.JsonException e)
-                {
-                    KafkaLog.StatisticsUnreadable(logger, consumer.Name, e);
-                }
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                KafkaLog.StatisticsUnreadable(logger, consumer.Name, e);
+            }
 
-                own?.Invoke(consumer, json);
-            };
-        }
+            own?.Invoke(consumer, json);
+        };
 
         var consumer = base.Build();
         return settings.DisableMetrics ? consumer : new InstrumentedConsumer<TKey, TValue>(consumer, group);
@@ -39,10 +49,11 @@ internal sealed class InstrumentedConsumerBuilder<TKey, TValue>(KafkaConsumerSet
 }
 
 /// <summary>
-/// The producer builder handed to <c>configureBuilder</c>: logs and errors reach the host's logging, and the built
-/// producer traces and counts what it sends.
+/// The producer builder handed to <c>configureBuilder</c>: logs and errors reach the host's logging (a broker's
+/// connection failures as its outage, ended by the statistics), and the built producer traces and counts what it sends.
 /// </summary>
-internal sealed class InstrumentedProducerBuilder<TKey, TValue>(ProducerConfig config, bool tracing, bool metrics, ILogger logger)
+internal sealed class InstrumentedProducerBuilder<TKey, TValue>(
+    ProducerConfig config, bool tracing, bool metrics, DependencyOutages outages, ILogger logger)
     : ProducerBuilder<TKey, TValue>(config)
 {
     public override IProducer<TKey, TValue> Build()
@@ -56,12 +67,33 @@ internal sealed class InstrumentedProducerBuilder<TKey, TValue>(ProducerConfig c
         }
 
         LogHandler ??= (_, message) => KafkaLog.Write(logger, message);
+        var bootstrapServers = config.BootstrapServers;
         // Errors are always logged here; a handler of the service's own (SetErrorHandler) runs after.
         var own = ErrorHandler;
         ErrorHandler = (producer, error) =>
         {
-            KafkaLog.Write(logger, producer.Name, error);
+            KafkaLog.Write(logger, outages, bootstrapServers, producer.Name, error);
             own?.Invoke(producer, error);
+        };
+        // Statistics are how a broker's recovery becomes known: librdkafka reports no event when it reconnects.
+        if (config.StatisticsIntervalMs is null)
+        {
+            Config = [.. config, new("statistics.interval.ms", KafkaBrokerOutages.StatisticsIntervalMs)];
+        }
+
+        var ownStatistics = StatisticsHandler;
+        StatisticsHandler = (producer, json) =>
+        {
+            try
+            {
+                KafkaBrokerOutages.ReadStatistics(outages, json);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                KafkaLog.StatisticsUnreadable(logger, producer.Name, e);
+            }
+
+            ownStatistics?.Invoke(producer, json);
         };
         var producer = base.Build();
         return new InstrumentedProducer<TKey, TValue>(producer, tracing, metrics);

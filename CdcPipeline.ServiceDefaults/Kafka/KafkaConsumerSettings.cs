@@ -8,7 +8,10 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// </summary>
 public sealed class KafkaConsumerSettings
 {
-    /// <summary><c>statistics.interval.ms</c> when metrics are on and none is configured: the lag gauge's refresh.</summary>
+    /// <summary>
+    /// <c>statistics.interval.ms</c> when none is configured: the lag gauge's refresh, and how soon a broker's recovery
+    /// from an outage is told.
+    /// </summary>
     public const int DefaultStatisticsIntervalMs = 5000;
 
     /// <summary>The bootstrap servers, comma separated (the connection string of resource <c>kafka</c>).</summary>
@@ -23,6 +26,6 @@ public sealed class KafkaConsumerSettings
     /// <summary>Kept for the Aspire shape: consumer spans are started by the service with <c>KafkaActivities.StartProcess</c>.</summary>
     public bool DisableTracing { get; set; }
 
-    /// <summary>No consumed / error counters and no lag gauge (and no default statistics interval).</summary>
+    /// <summary>No consumed / error counters and no lag gauge.</summary>
     public bool DisableMetrics { get; set; }
 }

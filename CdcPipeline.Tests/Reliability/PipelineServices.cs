@@ -19,15 +19,18 @@ internal sealed class PipelineServices : IDisposable
     private readonly LocalPeers _peers;
     private readonly int _seed;
     private readonly int _eventsPerSecond;
+    private readonly string _kafka;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ServiceRun> _current = new(StringComparer.Ordinal);
     private readonly List<ServiceRun> _runs = [];
 
-    public PipelineServices(LocalPeers peers, int seed, int eventsPerSecond)
+    /// <param name="kafka">The services' <c>ConnectionStrings:kafka</c> when not the peers' cluster (e.g. a closed port).</param>
+    public PipelineServices(LocalPeers peers, int seed, int eventsPerSecond, string? kafka = null)
     {
         _peers = peers;
         _seed = seed;
         _eventsPerSecond = eventsPerSecond;
+        _kafka = kafka ?? peers.Kafka.BootstrapServers;
     }
 
     public static IReadOnlyList<string> All { get; } = [Consumer, Capture, Sink, Producer];
@@ -86,7 +89,7 @@ internal sealed class PipelineServices : IDisposable
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["ConnectionStrings__kafka"] = _peers.Kafka.BootstrapServers,
+            ["ConnectionStrings__kafka"] = _kafka,
             // Everything a deployment logs by default, so the secret check reads all of it.
             ["Logging__LogLevel__Default"] = "Information",
         };
