@@ -46,13 +46,13 @@ internal sealed class ChangeBatchProcessor(
                 await HandleSkippedAsync(message, cancellationToken).ConfigureAwait(false);
             }
 
-            var partitionBatches = PartitionBatch.Group(messages.SelectMany(m => m.Writes));
+            var writeBatches = WriteBatch.Pack(messages.SelectMany(m => m.Writes));
             IReadOnlyList<RefusedWrite> refusals = [];
-            if (partitionBatches.Count > 0)
+            if (writeBatches.Count > 0)
             {
                 await _retry.RunAsync(
                     "Writing to Cassandra",
-                    async token => refusals = await writer.WriteAsync(partitionBatches, token).ConfigureAwait(false),
+                    async token => refusals = await writer.WriteAsync(writeBatches, token).ConfigureAwait(false),
                     IsTransient,
                     cancellationToken).ConfigureAwait(false);
             }
@@ -82,8 +82,8 @@ internal sealed class ChangeBatchProcessor(
             }
 
             activity?.SetTag("cdc.changes", changes);
-            activity?.SetTag("cdc.partition_batches", partitionBatches.Count);
-            logger.BatchApplied(changes, partitionBatches.Count, batch.Count);
+            activity?.SetTag("cdc.write_batches", writeBatches.Count);
+            logger.BatchApplied(changes, writeBatches.Count, batch.Count);
         }
         finally
         {
