@@ -53,9 +53,17 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
     /// </summary>
     private DecodeOutcome? DecodeWrapped(ReadOnlyMemory<byte> value)
     {
-        if (!WrappedEnvelope.TrySplit(value.Span, out var schemaRange, out var payloadRange)
-            || value.Span[payloadRange][0] != (byte)'{'
-            || _schemas.Get(value.Span[schemaRange]) is not { } schema)
+        if (!WrappedEnvelope.TrySplitKnown(value.Span, _schemas, out var schema, out var payloadRange))
+        {
+            if (!WrappedEnvelope.TrySplit(value.Span, out var schemaRange, out payloadRange))
+            {
+                return null;
+            }
+
+            schema = _schemas.Get(value.Span[schemaRange]);
+        }
+
+        if (schema is null || value.Span[payloadRange][0] != (byte)'{')
         {
             return null;
         }

@@ -18,6 +18,23 @@ internal sealed class EnvelopeSchemas
     private readonly List<Entry> _entries = new(Capacity);
     private int _nextEvicted;
 
+    /// <summary>The entry whose schema bytes begin <paramref name="value"/>, or null.</summary>
+    public Entry? Find(ReadOnlySpan<byte> value)
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _entries)
+            {
+                if (value.StartsWith(entry.Bytes))
+                {
+                    return entry;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The schemas of the sides, or null when <paramref name="schema"/> is not valid JSON (then nothing is cached).</summary>
     public Entry? Get(ReadOnlySpan<byte> schema)
     {
