@@ -12,11 +12,15 @@ internal sealed record BenchmarkOptions(
     string? Bootstrap,
     string? Postgres,
     string? Cassandra,
-    string Mode)
+    string Mode,
+    string? LastStage = null)
 {
+    /// <summary>The throughput stages in order; each makes the next one's input.</summary>
+    public static readonly IReadOnlyList<string> Stages = ["producer", "consumer", "capture", "sink"];
+
     public const string Usage =
         "Usage: dotnet run -c Release --project CdcPipeline.Benchmarks -- [--quick | --full] [--sizes 10000,100000] " +
-        "[--step-seconds N] [--output file.json] [--bootstrap host:port,...] [--postgres \"Host=...;Username=...\"] " +
+        "[--step-seconds N] [--output file.json] [--stage producer|consumer|capture|sink] [--bootstrap host:port,...] [--postgres \"Host=...;Username=...\"] " +
         "[--cassandra \"Contact Points=...;Port=...\"]";
 
     private static readonly int[] LatencyRatesDefault = [1_000, 5_000];
@@ -27,7 +31,7 @@ internal sealed record BenchmarkOptions(
         int[]? sizes = null;
         int? stepSeconds = null;
         string output = "benchmark-results.json";
-        string? bootstrap = null, postgres = null, cassandra = null;
+        string? bootstrap = null, postgres = null, cassandra = null, stage = null;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new BenchmarkSetupException($"{args[i]} needs a value. {Usage}");
@@ -57,12 +61,20 @@ internal sealed record BenchmarkOptions(
                 case "--cassandra":
                     cassandra = Value();
                     break;
+                case "--stage":
+                    stage = Value();
+                    if (!Stages.Contains(stage))
+                    {
+                        throw new BenchmarkSetupException($"--stage takes one of {string.Join(", ", Stages)} (was '{stage}').");
+                    }
+
+                    break;
                 default:
                     throw new BenchmarkSetupException($"Unknown argument '{args[i]}'. {Usage}");
             }
         }
 
-        return mode switch
+        BenchmarkOptions parsed = mode switch
         {
             "quick" => new(sizes ?? [10_000], TimeSpan.FromSeconds(stepSeconds ?? 8), LatencyRatesDefault, [], output, bootstrap, postgres, cassandra, mode),
             "full" => new(sizes ?? [10_000, 100_000, 1_000_000], TimeSpan.FromSeconds(stepSeconds ?? 60), LatencyRatesDefault,
@@ -70,6 +82,7 @@ internal sealed record BenchmarkOptions(
             _ => new(sizes ?? [10_000, 100_000], TimeSpan.FromSeconds(stepSeconds ?? 30), LatencyRatesDefault,
                 [10_000, 20_000], output, bootstrap, postgres, cassandra, mode),
         };
+        return parsed with { LastStage = stage };
     }
 
     private static int PositiveInt(string setting, string text) =>

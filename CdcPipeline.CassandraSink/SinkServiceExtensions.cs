@@ -38,6 +38,9 @@ public static class SinkServiceExtensions
             settings.Config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
             // Debezium creates the change topics when their first change arrives: look for them often.
             settings.Config.TopicMetadataRefreshIntervalMs ??= 5000;
+            // Prefetch at most 16 MiB (librdkafka's default is 64 MiB): still dozens of batches ahead, and the sink's
+            // memory stays bounded while it catches up on a backlog.
+            settings.Config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         }, (services, consumer) =>
         {
             // The callbacks run inside Consume, on the worker's thread.

@@ -24,6 +24,10 @@ internal sealed class KafkaProbe(string bootstrap) : IDisposable
         topics.AllPartitions.Sum(partition => _watermarks.QueryWatermarkOffsets(partition, RequestTimeout).High.Value);
 
     /// <summary>The sum of the offsets <paramref name="groupId"/> committed on these topics (0 where none).</summary>
+    /// <summary>Records no longer readable (the mock cluster drops a partition's oldest beyond its retention): the sum of low watermarks.</summary>
+    public long Evicted(TopicSet topics) =>
+        topics.AllPartitions.Sum(partition => _watermarks.QueryWatermarkOffsets(partition, RequestTimeout).Low.Value);
+
     public long Committed(string groupId, TopicSet topics)
     {
         if (!_groups.TryGetValue(groupId, out var consumer))

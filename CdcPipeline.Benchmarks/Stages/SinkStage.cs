@@ -67,7 +67,9 @@ internal static class SinkStage
             actual.Add((table, rows, deleted));
         }
 
-        var detail = string.Join("; ", actual.Select(a => $"{a.Item1} {a.Item2:N0} ({a.Item3:N0} deleted)"));
+        var evicted = context.Probe.Evicted(workload.ChangeTopics);
+        var detail = string.Join("; ", actual.Select(a => $"{a.Item1} {a.Item2:N0} ({a.Item3:N0} deleted)"))
+            + (evicted > 0 ? $" ({evicted:N0} change records were dropped by Kafka's retention before the sink read them)" : string.Empty);
         context.Report.Checks.Add(new OutcomeCheck("CassandraSink", workload.Events, "Cassandra rows equal PostgreSQL's (counts, deleted)",
             actual.SequenceEqual(expected), $"Cassandra {detail}; PostgreSQL {string.Join("; ", expected.Select(e => $"{e.Table} {e.Rows:N0} ({e.Deleted:N0} deleted)"))}"));
     }

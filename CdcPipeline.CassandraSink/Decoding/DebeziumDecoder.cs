@@ -18,7 +18,9 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
 
     private readonly SinkOptions _options = options.Value;
 
-    public DecodeOutcome Decode(ReadOnlySpan<byte> value, bool isNull)
+    private readonly EnvelopeSchemas _schemas = new();
+
+    public DecodeOutcome Decode(ReadOnlyMemory<byte> value, bool isNull)
     {
         if (isNull)
         {
@@ -27,12 +29,11 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
 
         try
         {
-            using var document = JsonDocument.Parse(value.ToArray(), Strict);
-            return Decode(document.RootElement);
+            return DecodeWrapped(value) ?? DecodeDocument(value);
         }
         catch (JsonException ex)
         {
-            var at = JsonFailure.Locate(value) is { } path ? $" (at {path})" : string.Empty;
+            var at = JsonFailure.Locate(value.Span) is { } path ? $" (at {path})" : string.Empty;
             return new DecodeOutcome.Undecodable($"the value is not JSON{at}: {ex.Message}");
         }
         catch (ChangeDecodingException ex)
@@ -44,6 +45,50 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
             // A shape the checks above did not foresee must not stop the sink: the message is dead-lettered instead.
             return new DecodeOutcome.Undecodable($"the change could not be decoded ({ex.GetType().Name}): {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// The usual shape, <c>{"schema": ..., "payload": {...}}</c>, decoded with the schema parsed once per distinct
+    /// schema; null when the value is of another shape or not valid JSON, which <see cref="DecodeDocument"/> decodes
+    /// (or refuses) as a whole.
+    /// </summary>
+    private DecodeOutcome? DecodeWrapped(ReadOnlyMemory<byte> value)
+    {
+        if (!WrappedEnvelope.TrySplitKnown(value.Span, _schemas, out var schema, out var payloadRange))
+        {
+            if (!WrappedEnvelope.TrySplit(value.Span, out var schemaRange, out payloadRange))
+            {
+                return null;
+            }
+
+            schema = _schemas.Get(value.Span[schemaRange]);
+        }
+
+        if (schema is null || value.Span[payloadRange][0] != (byte)'{')
+        {
+            return null;
+        }
+
+        JsonDocument payload;
+        try
+        {
+            payload = JsonDocument.Parse(value[payloadRange], Strict);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        using (payload)
+        {
+            return DecodePayload(payload.RootElement, schema.Of);
+        }
+    }
+
+    private DecodeOutcome DecodeDocument(ReadOnlyMemory<byte> value)
+    {
+        using var document = JsonDocument.Parse(value, Strict);
+        return Decode(document.RootElement);
     }
 
     private DecodeOutcome Decode(JsonElement root)
@@ -76,6 +121,11 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
             }
         }
 
+        return DecodePayload(payload, side => FieldSchema.OfRow(envelopeSchema, side));
+    }
+
+    private DecodeOutcome DecodePayload(JsonElement payload, Func<string, IReadOnlyDictionary<string, FieldSchema>?> sideSchema)
+    {
         if (!payload.TryGetProperty("source", out var source) || source.ValueKind != JsonValueKind.Object)
         {
             throw new ChangeDecodingException("source is missing: not a Debezium change event");
@@ -89,8 +139,8 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
 
         var operation = Operation(payload);
         var position = Position(source, operation);
-        var before = Side(payload, envelopeSchema, table, "before");
-        var after = Side(payload, envelopeSchema, table, "after");
+        var before = Side(payload, sideSchema, table, "before");
+        var after = Side(payload, sideSchema, table, "after");
 
         RowChange change = table == UserChange.TableName
             ? UserDecoding.Decode(operation, position, before, after)
@@ -98,7 +148,7 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
         return new DecodeOutcome.Change(change);
     }
 
-    private RowReader? Side(JsonElement payload, JsonElement? envelopeSchema, string table, string side)
+    private RowReader? Side(JsonElement payload, Func<string, IReadOnlyDictionary<string, FieldSchema>?> sideSchema, string table, string side)
     {
         if (!payload.TryGetProperty(side, out var row) || row.ValueKind == JsonValueKind.Null)
         {
@@ -106,7 +156,7 @@ internal sealed class DebeziumDecoder(IOptions<SinkOptions> options)
         }
 
         return row.ValueKind == JsonValueKind.Object
-            ? new RowReader(table, side, row, FieldSchema.OfRow(envelopeSchema, side), _options)
+            ? new RowReader(table, side, row, sideSchema(side), _options)
             : throw new ChangeDecodingException($"{side} is a JSON {row.ValueKind}, not an object");
     }
 

@@ -25,7 +25,7 @@ internal static partial class SinkLog
     [LoggerMessage(8, LogLevel.Warning, "Could not store offset {Offset}: {Reason} (the partition will be replayed from its last committed offset)")]
     public static partial void StoreOffsetFailed(this ILogger logger, string offset, string reason);
 
-    [LoggerMessage(9, LogLevel.Debug, "Applied {Changes} changes in {Batches} partition batches from {Messages} messages")]
+    [LoggerMessage(9, LogLevel.Debug, "Applied {Changes} changes in {Batches} batches from {Messages} messages")]
     public static partial void BatchApplied(this ILogger logger, int changes, int batches, int messages);
 
     [LoggerMessage(11, LogLevel.Critical, "The sink stopped: {Reason}")]

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace CdcPipeline.CassandraSink.Writing;
 
 /// <summary>
-/// Sends planned writes to Cassandra: one unlogged BATCH per partition (a single statement alone), partitions in
-/// parallel. Returns once Cassandra acknowledged every write at the configured consistency, except writes Cassandra
+/// Sends planned writes to Cassandra: each <see cref="WriteBatch"/> as one unlogged BATCH (a single statement alone),
+/// <see cref="Parallelism"/> of them in flight on the session's connection. Returns once Cassandra acknowledged every write at the configured consistency, except writes Cassandra
 /// refuses for their own values (<see cref="CassandraFailures.IsRowRefusal"/>): a refused batch is split into its
 /// statements, each sent alone, and the statements still refused come back with Cassandra's error while the others
 /// are applied. Any other failure throws (the caller retries the whole write: every write is idempotent).
@@ -18,7 +18,7 @@ internal sealed class CassandraWriter(CqlSession session, IOptions<SinkOptions> 
 
     private readonly SinkOptions _options = options.Value;
 
-    public async Task<IReadOnlyList<RefusedWrite>> WriteAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RefusedWrite>> WriteAsync(IReadOnlyList<WriteBatch> batches, CancellationToken cancellationToken)
     {
         var refused = new ConcurrentBag<RefusedWrite>();
         await Parallel.ForEachAsync(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
 using CdcPipeline.CassandraSink;
 using CdcPipeline.CassandraSink.Changes;
 using CdcPipeline.CassandraSink.Decoding;
@@ -35,6 +36,36 @@ public class DebeziumDecoderTests
             new UserRow(UserId, "Ada Lovelace", new DateOnly(1990, 5, 17),
                 new DateTimeOffset(2024, 5, 1, 10, 15, 30, TimeSpan.Zero).AddTicks(1_234_560), null, false),
             change.After);
+    }
+
+    [Fact]
+    public void Changes_sharing_a_schema_decode_alike_in_the_compact_form_the_converter_writes()
+    {
+        var decoder = new DebeziumDecoder(Options.Create(new SinkOptions()));
+        var compact = Encoding.UTF8.GetBytes(JsonNode.Parse(GoldenEvents.UserCreateWithSchema)!.ToJsonString());
+
+        var first = Change<UserChange>(decoder.Decode(compact, isNull: false));
+        var second = Change<UserChange>(decoder.Decode(compact, isNull: false));
+
+        var expected = Change<UserChange>(Decode(GoldenEvents.UserCreateWithSchema));
+        Assert.Equal((expected.Position, expected.After), (first.Position, first.After));
+        Assert.Equal((expected.Position, expected.After), (second.Position, second.After));
+    }
+
+    [Fact]
+    public void A_schema_seen_before_does_not_hide_what_follows_the_payload()
+    {
+        var decoder = new DebeziumDecoder(Options.Create(new SinkOptions()));
+        var compact = JsonNode.Parse(GoldenEvents.UserCreateWithSchema)!.ToJsonString();
+        Change<UserChange>(decoder.Decode(Encoding.UTF8.GetBytes(compact), isNull: false));
+
+        var trailing = decoder.Decode(Encoding.UTF8.GetBytes(compact + "}"), isNull: false);
+        var extraField = decoder.Decode(Encoding.UTF8.GetBytes(compact[..^1] + ",\"extra\":1}"), isNull: false);
+        var twice = decoder.Decode(Encoding.UTF8.GetBytes(compact[..^1] + ",\"payload\":null}"), isNull: false);
+
+        Assert.StartsWith("the value is not JSON", Reason(trailing));
+        Assert.Equal("Ada Lovelace", Change<UserChange>(extraField).After!.Name);
+        Assert.StartsWith("the value is not JSON", Reason(twice));
     }
 
     [Fact]

@@ -57,30 +57,45 @@ public class WritePlannerTests
     }
 
     [Fact]
-    public void Writes_are_grouped_per_partition_in_their_order()
+    public void Writes_of_a_partition_stay_together_in_their_order()
     {
         var first = Planner.Plan(new OrderChange(ChangeOperation.Create, Position, OrderId, null, Order(UserA, PlacedAt)));
         var second = Planner.Plan(new OrderChange(ChangeOperation.Update, Position with { Lsn = 6000 }, OrderId,
             new OrderListing(UserA, PlacedAt, OrderId), Order(UserA, PlacedAt.AddDays(1))));
 
-        var batches = PartitionBatch.Group(first.Concat(second));
+        var batch = Assert.Single(WriteBatch.Pack(first.Concat(second)));
 
-        Assert.Equal(2, batches.Count);
-        var listing = Assert.Single(batches, b => b.Partition == $"orders_by_user/{UserA}");
-        Assert.Equal([5000 + (1L << 62), 6000 + (1L << 62), 6000 + (1L << 62)], listing.Writes.Select(w => w.Timestamp));
+        Assert.Equal(
+            [$"orders/{OrderId}", $"orders/{OrderId}", $"orders_by_user/{UserA}", $"orders_by_user/{UserA}", $"orders_by_user/{UserA}"],
+            batch.Writes.Select(w => w.Partition));
+        Assert.Equal([5000 + (1L << 62), 6000 + (1L << 62), 6000 + (1L << 62)], batch.Writes.Skip(2).Select(w => w.Timestamp));
     }
 
     [Fact]
-    public void Large_partitions_are_split_into_bounded_batches()
+    public void Changes_of_many_partitions_share_bounded_batches()
     {
         var writes = Enumerable.Range(0, 70).SelectMany(i => Planner.Plan(
+            new UserChange(ChangeOperation.Update, Position with { Lsn = 1000 + i }, Guid.NewGuid(),
+                new UserRow(Guid.NewGuid(), $"name {i}", new DateOnly(1990, 1, 1), null, null, false))));
+
+        Assert.Equal([30, 30, 10], WriteBatch.Pack(writes).Select(b => b.Writes.Count));
+    }
+
+    [Fact]
+    public void A_partition_is_split_only_when_it_alone_exceeds_a_batch()
+    {
+        var many = Enumerable.Range(0, 40).SelectMany(i => Planner.Plan(
             new UserChange(ChangeOperation.Update, Position with { Lsn = 1000 + i }, UserA,
                 new UserRow(UserA, $"name {i}", new DateOnly(1990, 1, 1), null, null, false))));
+        var other = Planner.Plan(new UserChange(ChangeOperation.Update, Position with { Lsn = 2000 }, UserB,
+            new UserRow(UserB, "other", new DateOnly(1990, 1, 1), null, null, false)));
 
-        var batches = PartitionBatch.Group(writes);
+        var batches = WriteBatch.Pack(other.Concat(many).Concat(other));
 
-        Assert.Equal([30, 30, 10], batches.Select(b => b.Writes.Count));
+        Assert.Equal([2, 30, 10], batches.Select(b => b.Writes.Count));
+        Assert.All(batches.Skip(1), b => Assert.All(b.Writes, w => Assert.Equal($"users/{UserA}", w.Partition)));
     }
+
     [Theory]
     [InlineData('c')]
     [InlineData('r')]
