@@ -55,6 +55,9 @@ public static class ConsumerServiceExtensions
         services.AddSingleton<ChangeApplier>();
         services.AddSingleton<DatabaseRetry>();
         services.AddSingleton<MissingUserRetry>();
+        // The consumer is built with the partition workers' rebalance handlers, which need this: resolved at first use.
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<UsersTopicProgress>(
+            provider, new Func<IConsumer<byte[]?, byte[]?>>(provider.GetRequiredService<IConsumer<byte[]?, byte[]?>>)));
         services.AddSingleton<IDeadLetterSink, KafkaDeadLetterSink>();
         services.AddSingleton<DeadLetterRetry>();
         services.AddSingleton<PartitionBatchProcessor>();

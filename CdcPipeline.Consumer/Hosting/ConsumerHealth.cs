@@ -7,10 +7,11 @@ namespace CdcPipeline.Consumer.Hosting;
 /// <summary>
 /// The consumer's own view of its health, reported here alone: PostgreSQL reachable (<see cref="DatabaseRetry.Outage"/>),
 /// dead letters published (<see cref="DeadLetterRetry.Failing"/>), Kafka client and partition workers not failed;
-/// degraded while a partition is paused because too many of its events are parked. The events parked per partition
-/// are in the result's data (and its description).
+/// degraded while a partition is paused because too many of its events are parked, or while events are parked and
+/// Kafka cannot tell how far the users topic has been consumed (<see cref="UsersTopicProgress.Unreadable"/>: their
+/// budgets do not start). The events parked per partition are in the result's data (and its description).
 /// </summary>
-internal sealed class ConsumerHealth(DatabaseRetry database, DeadLetterRetry deadLetters) : IHealthCheck
+internal sealed class ConsumerHealth(DatabaseRetry database, DeadLetterRetry deadLetters, UsersTopicProgress usersTopic) : IHealthCheck
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, (int Count, bool Full)> _parked = new(StringComparer.Ordinal);
@@ -68,10 +69,22 @@ internal sealed class ConsumerHealth(DatabaseRetry database, DeadLetterRetry dea
                     data: data));
             }
 
+            var degraded = new List<string>();
             var full = _parked.Where(entry => entry.Value.Full).Select(entry => entry.Key).ToArray();
-            return Task.FromResult(full.Length > 0
-                ? HealthCheckResult.Degraded(
-                    $"Paused until their parked events drain (Consumer:MaxParkedPerPartition): {string.Join(", ", full)}.{parked}", data: data)
+            if (full.Length > 0)
+            {
+                degraded.Add($"Paused until their parked events drain (Consumer:MaxParkedPerPartition): {string.Join(", ", full)}.");
+            }
+
+            if (_parked.Count > 0 && usersTopic.Unreadable is { } unreadable)
+            {
+                degraded.Add(
+                    $"Kafka cannot tell how far the users topic has been consumed since {unreadable.Since:O} ({unreadable.LastError}): "
+                    + "the budgets of the parked orders do not start until it can.");
+            }
+
+            return Task.FromResult(degraded.Count > 0
+                ? HealthCheckResult.Degraded(string.Join(" ", degraded) + parked, data: data)
                 : HealthCheckResult.Healthy(parked.Length == 0 ? null : parked.TrimStart(), data));
         }
     }

@@ -1,4 +1,5 @@
 using CdcPipeline.Consumer.Options;
+using CdcPipeline.Consumer.Processing;
 using CdcPipeline.Consumer.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,7 @@ namespace CdcPipeline.Consumer.Hosting;
 internal sealed class ConsumerLoop(
     IConsumer<byte[]?, byte[]?> consumer,
     PartitionDispatcher workers,
+    UsersTopicProgress usersTopic,
     ConsumerHealth health,
     IOptions<ConsumerOptions> options,
     IHostApplicationLifetime lifetime,
@@ -124,6 +126,7 @@ internal sealed class ConsumerLoop(
         finally
         {
             workers.StopAll();
+            usersTopic.Dispose();
             CommitStored();
             try
             {

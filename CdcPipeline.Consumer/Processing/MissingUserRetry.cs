@@ -12,8 +12,10 @@ namespace CdcPipeline.Consumer.Processing;
 /// The retry schedule of parked orders (users and orders are separate topics, so an order may come first): each
 /// <see cref="ParkCohort"/> is attempted again with Polly's exponential backoff with jitter, from
 /// <c>Consumer:MissingUserRetryDelay</c> up to <c>Consumer:MissingUserRetryMaxDelay</c>, until all its keys have
-/// applied or <c>Consumer:MissingUserRetryBudget</c> is spent (counted while PostgreSQL is reachable); what still
-/// waits then is dead-lettered by the worker, at the first attempt after the budget. One pipeline serves every cohort.
+/// applied or <c>Consumer:MissingUserRetryBudget</c> is spent (<see cref="MissingUserBudgetClock"/>: counted once the
+/// users topic has caught up with where it stood at parking, while PostgreSQL is reachable; the users topic is
+/// asked at each attempt until then); what still waits then is dead-lettered by the worker, at the first attempt
+/// after the budget. One pipeline serves every cohort.
 /// A stopping worker cancels the wait: nothing is dead-lettered, the parked events are redelivered.
 /// </summary>
 internal sealed class MissingUserRetry
@@ -21,10 +23,17 @@ internal sealed class MissingUserRetry
     private static readonly ResiliencePropertyKey<ParkCohort> CohortKey = new("cdc.parked-cohort");
 
     private readonly ResiliencePipeline<bool> _pipeline;
+    private readonly DatabaseRetry _databaseRetry;
+    private readonly UsersTopicProgress _usersTopic;
+    private readonly ILogger<MissingUserRetry> _logger;
 
     public MissingUserRetry(
-        DatabaseRetry databaseRetry, IOptions<ConsumerOptions> options, TimeProvider timeProvider, ILogger<MissingUserRetry> logger)
+        DatabaseRetry databaseRetry, UsersTopicProgress usersTopic, IOptions<ConsumerOptions> options, TimeProvider timeProvider,
+        ILogger<MissingUserRetry> logger)
     {
+        _databaseRetry = databaseRetry;
+        _usersTopic = usersTopic;
+        _logger = logger;
         var settings = options.Value;
         Budget = settings.MissingUserRetryBudget;
         _pipeline = new ResiliencePipelineBuilder<bool> { TimeProvider = timeProvider }
@@ -32,7 +41,7 @@ internal sealed class MissingUserRetry
             {
                 ShouldHandle = arguments => ValueTask.FromResult(
                     arguments.Outcome is { Exception: null, Result: false }
-                    && Cohort(arguments.Context).Spent(timeProvider, databaseRetry.Unavailable) < Budget),
+                    && WithinBudget(Cohort(arguments.Context))),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -71,6 +80,23 @@ internal sealed class MissingUserRetry
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>Starts the cohort's clock once the users topic has caught up with its mark (read first, at its first retry).</summary>
+    private bool WithinBudget(ParkCohort cohort)
+    {
+        var clock = cohort.Clock;
+        if (!clock.Started)
+        {
+            clock.Mark ??= _usersTopic.ReadMark();
+            if (clock.Mark is { } mark && _usersTopic.HasReached(mark) == true)
+            {
+                clock.Start(_databaseRetry.Unavailable);
+                _logger.MissingUserBudgetStarted(cohort.Keys.Count, cohort.Topic, cohort.Partition, Budget);
+            }
+        }
+
+        return clock.Spent(_databaseRetry.Unavailable) < Budget;
     }
 
     private static ParkCohort Cohort(ResilienceContext context) => context.Properties.GetValue(CohortKey, null!);

@@ -96,25 +96,3 @@ internal sealed class ParkedOrders(int max)
         }
     }
 }
-
-/// <summary>
-/// The keys one batch parked: they share a retry schedule and a budget, which started when they were parked. Only
-/// time PostgreSQL was reachable counts (<see cref="Persistence.DatabaseRetry.Unavailable"/>): during an outage
-/// the users cannot arrive either.
-/// </summary>
-internal sealed class ParkCohort(string topic, int partition, long parkedAt, TimeSpan unavailableAtPark)
-{
-    public string Topic { get; } = topic;
-
-    public int Partition { get; } = partition;
-
-    /// <summary>Its order keys still parked; written by the partition's worker only.</summary>
-    public HashSet<Guid> Keys { get; } = [];
-
-    /// <summary>Attempts of its retry so far; the first is the batch's own write, done when the cohort is parked.</summary>
-    public int Attempts { get; set; }
-
-    /// <summary>The budget spent: time since parking, less the time PostgreSQL was unreachable meanwhile.</summary>
-    public TimeSpan Spent(TimeProvider time, TimeSpan unavailableNow) =>
-        time.GetElapsedTime(parkedAt) - (unavailableNow - unavailableAtPark);
-}

@@ -52,8 +52,7 @@ internal sealed class PartitionBatchProcessor(
                     isUsers ? userWriter : orderWriter, first.Topic, valid, park?.Keys ?? ChangeApplier.NoAwaitingKeys, cancellationToken);
                 if (awaiting.Count > 0 && park is not null && missingUserRetry.Budget > TimeSpan.Zero)
                 {
-                    cohort = park.Park(awaiting, () => new ParkCohort(
-                        first.Topic, first.Partition.Value, timeProvider.GetTimestamp(), databaseRetry.Unavailable));
+                    cohort = park.Park(awaiting, () => new ParkCohort(first.Topic, first.Partition.Value, timeProvider));
                     parked.UnionWith(awaiting);
                     telemetry.RecordParked(first.Topic, awaiting.Count);
                     logger.Parked(awaiting.Count, cohort?.Keys.Count ?? 0, first.Topic, first.Partition.Value, awaiting[0].Message.Offset.Value);

@@ -75,4 +75,13 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(22, LogLevel.Warning, "The consume thread did not finish within {Timeout} after the stop; the Kafka clients are disposed regardless")]
     public static partial void ConsumeThreadStuck(this ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(26, LogLevel.Warning, "Kafka cannot tell how far the users topic {Topic} has been consumed: {Error}; the budgets of parked orders do not start until it can (Consumer:MissingUserRetryBudget)")]
+    public static partial void UsersTopicUnreadable(this ILogger logger, string topic, string error);
+
+    [LoggerMessage(27, LogLevel.Information, "Kafka tells how far the users topic {Topic} has been consumed again")]
+    public static partial void UsersTopicReadable(this ILogger logger, string topic);
+
+    [LoggerMessage(28, LogLevel.Debug, "The users topic has been consumed up to where it stood when {Count} orders of {Topic} [{Partition}] were parked: their budget of {Budget} starts")]
+    public static partial void MissingUserBudgetStarted(this ILogger logger, int count, string topic, int partition, TimeSpan budget);
 }

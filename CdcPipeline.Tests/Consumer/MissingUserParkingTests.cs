@@ -4,6 +4,7 @@ using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace CdcPipeline.Tests.Consumer;
 
@@ -334,6 +335,133 @@ public sealed class MissingUserParkingTests(KafkaFixture kafka, PostgresFixture 
         await ConsumerDeliveryTests.ProduceAsync(setup, orphans.Select(orphan => orphan.User));
         await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(finalRows.Orders), "every order");
         Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>A short budget, and the users held behind a write that waits well past it.</summary>
+    private static readonly Dictionary<string, string?> ShortBudget = new()
+    {
+        ["Consumer:MissingUserRetryBudget"] = "00:00:01",
+        ["Consumer:MissingUserRetryMaxDelay"] = "00:00:00.200",
+    };
+
+    [Fact]
+    public async Task Orders_whose_users_are_behind_in_the_users_topic_wait_for_them_past_the_budget_and_all_land()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var backlog = UsersBacklog(setup, seed: 89);
+        var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, backlog.Users.Concat(backlog.Orders));
+        await using var consumer = await ConsumerHost.StartAsync(setup, ShortBudget);
+
+        await using (var held = await HeldUser.InsertAsync(setup.DatabaseConnectionString, backlog.HeldUser))
+        {
+            await backlog.ProduceAsync();
+            await WaitForParkedAsync(consumer, backlog.Orders.Count);
+            // The users partition stays behind for several budgets: without a user applied, no budget starts.
+            await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
+            Assert.Equal(backlog.Orders.Count, Parked(await HealthAsync(consumer)));
+            Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+        }
+
+        await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every order once its user was applied");
+        Assert.Equal(expected.Users, await tables.UsersAsync());
+        await WaitForParkedAsync(consumer, 0);
+        Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task An_order_whose_user_never_comes_is_dead_lettered_with_the_reason_once_the_users_topic_caught_up()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var backlog = UsersBacklog(setup, seed: 97);
+        var (orphan, neverSent) = Orphans(1)[0];
+        var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, backlog.Users.Concat(backlog.Orders));
+        await using var consumer = await ConsumerHost.StartAsync(setup, ShortBudget);
+
+        await using (var held = await HeldUser.InsertAsync(setup.DatabaseConnectionString, backlog.HeldUser))
+        {
+            await backlog.ProduceAsync();
+            await ProduceAsync(setup, orphan, partition: 0);
+            await WaitForParkedAsync(consumer, backlog.Orders.Count + 1);
+            await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
+            Assert.Equal(backlog.Orders.Count + 1, Parked(await HealthAsync(consumer)));
+            Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+        }
+
+        var letter = Assert.Single(await setup.Kafka.ConsumeAllAsync(setup.OrdersDeadLetterTopic, 1, TimeSpan.FromSeconds(90)));
+        Assert.Equal(orphan.Json, letter.ValueString);
+        Assert.Equal(
+            $"user {neverSent.Key} (user_id) of order {orphan.Key} did not arrive within 00:00:01 (Consumer:MissingUserRetryBudget)",
+            letter.Header(KafkaDeadLetterHeaders.Reason));
+        await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "every order whose user came");
+        await WaitForParkedAsync(consumer, 0);
+        Assert.Single(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>
+    /// A backlog of users on one users partition, the first of them to be held (<see cref="HeldUser"/>), and a CREATE
+    /// for each of the last ten: the orders' partitions run ahead of the users' until the hold is released.
+    /// </summary>
+    private static UsersBacklogEvents UsersBacklog(ConsumerTestSetup setup, int seed)
+    {
+        var random = new Random(seed);
+        var users = Enumerable.Range(0, 200).Select(i =>
+        {
+            var user = new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray());
+            return new WireEvent(true, user.ToString(), GoJson.UserCreate(user, $"Backlog {i}", new DateOnly(1985, 1, 1), T0));
+        }).ToList();
+        var orders = users.TakeLast(10).Select((user, i) =>
+        {
+            var order = new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray());
+            return new WireEvent(false, order.ToString(), GoJson.OrderCreate(order, Guid.Parse(user.Key), i + 1, 12.5, T0.AddMinutes(i)));
+        }).ToList();
+        return new UsersBacklogEvents(setup, users, orders);
+    }
+
+    private sealed record UsersBacklogEvents(ConsumerTestSetup Setup, List<WireEvent> Users, List<WireEvent> Orders)
+    {
+        public Guid HeldUser => Guid.Parse(Users[0].Key);
+
+        public async Task ProduceAsync()
+        {
+            foreach (var user in Users)
+            {
+                await Setup.Kafka.ProduceAsync(Setup.UsersTopic, user.Key, user.Json, partition: 0);
+            }
+
+            for (var i = 0; i < Orders.Count; i++)
+            {
+                await MissingUserParkingTests.ProduceAsync(Setup, Orders[i], i % ConsumerTestSetup.OrderPartitions);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A user's row inserted by a transaction left open: the consumer's write of the same user waits for it (and with it
+    /// every later event of its users partition) while PostgreSQL stays reachable; rolled back when disposed.
+    /// </summary>
+    private sealed class HeldUser(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<HeldUser> InsertAsync(string connectionString, Guid user)
+        {
+            var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using var insert = new NpgsqlCommand("INSERT INTO users (id, name, dob) VALUES ($1, 'held', '1990-01-01')", connection, transaction)
+            {
+                Parameters = { new NpgsqlParameter { Value = user } },
+            };
+            await insert.ExecuteNonQueryAsync();
+            return new HeldUser(connection, transaction);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>Order CREATEs whose users do not exist yet, each with the CREATE of its user to send later.</summary>
