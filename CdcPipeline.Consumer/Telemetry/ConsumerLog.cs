@@ -52,7 +52,7 @@ internal static partial class ConsumerLog
     [LoggerMessage(18, LogLevel.Information, "Consumer stopped: batches in hand finished, offsets committed, group left")]
     public static partial void Stopped(this ILogger logger);
 
-    [LoggerMessage(26, LogLevel.Information, "Consumer stopped before reaching Kafka (it never joined group {GroupId}): nothing consumed, no offsets to commit")]
+    [LoggerMessage(29, LogLevel.Information, "Consumer stopped before reaching Kafka (it never joined group {GroupId}): nothing consumed, no offsets to commit")]
     public static partial void StoppedBeforeJoining(this ILogger logger, string groupId);
 
     [LoggerMessage(19, LogLevel.Warning, "Leaving the consumer group failed (the group rebalances after the session timeout): {Reason}")]
