@@ -9,7 +9,7 @@ namespace CdcPipeline.Producer.Delivery;
 /// Hands events to the idempotent Kafka producer and counts each acknowledgement and each failure. The client
 /// retries transient errors itself until its delivery timeout; what fails after that is counted, never dropped silently.
 /// </summary>
-internal sealed partial class EventSender(
+internal sealed class EventSender(
     IProducer<string, byte[]> producer,
     ProducerClientErrors clientErrors,
     ProducerTelemetry telemetry,
@@ -71,7 +71,7 @@ internal sealed partial class EventSender(
         var remaining = producer.Flush(timeout);
         if (remaining > 0)
         {
-            LogFlushTimedOut(logger, remaining, timeout);
+            logger.FlushTimedOut(remaining, timeout);
         }
 
         return Summary;
@@ -95,20 +95,11 @@ internal sealed partial class EventSender(
         telemetry.RecordFailed(topic, type, error.Code.ToString());
         if (failures <= FailuresLoggedOneByOne)
         {
-            LogDeliveryFailed(logger, type, key, topic, error.Code, error.Reason);
+            logger.DeliveryFailed(type, key, topic, error.Code, error.Reason);
         }
         else if (failures == FailuresLoggedOneByOne + 1)
         {
-            LogFurtherFailuresCounted(logger, FailuresLoggedOneByOne);
+            logger.FurtherFailuresCounted(FailuresLoggedOneByOne);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventType} {Key} was not delivered to topic {Topic}: {ErrorCode} {Reason}")]
-    private static partial void LogDeliveryFailed(ILogger logger, EventType eventType, string key, string topic, ErrorCode errorCode, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "More than {Count} events were not delivered; further failures are counted and reported in the summary")]
-    private static partial void LogFurtherFailuresCounted(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Remaining} events were still unacknowledged after waiting {Timeout} for the flush; they count as lost")]
-    private static partial void LogFlushTimedOut(ILogger logger, int remaining, TimeSpan timeout);
 }

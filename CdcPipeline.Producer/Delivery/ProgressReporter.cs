@@ -4,7 +4,7 @@ using CdcPipeline.Producer.Telemetry;
 namespace CdcPipeline.Producer.Delivery;
 
 /// <summary>Logs progress (events delivered, failed, in flight, rate) at an interval and publishes the rate as a metric.</summary>
-internal sealed partial class ProgressReporter(EventSender sender, ProducerTelemetry telemetry, ILogger<ProgressReporter> logger)
+internal sealed class ProgressReporter(EventSender sender, ProducerTelemetry telemetry, ILogger<ProgressReporter> logger)
 {
     /// <summary>Reports every <paramref name="interval"/> until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
@@ -21,7 +21,7 @@ internal sealed partial class ProgressReporter(EventSender sender, ProducerTelem
                 lastTime = Stopwatch.GetTimestamp();
                 var rate = (now.Delivered - last.Delivered) / Math.Max(elapsed, 0.001);
                 telemetry.RecordRate(rate);
-                LogProgress(logger, now.Delivered, now.Failed, now.Unconfirmed, rate);
+                logger.Progress(now.Delivered, now.Failed, now.Unconfirmed, rate);
                 last = now;
             }
         }
@@ -30,7 +30,4 @@ internal sealed partial class ProgressReporter(EventSender sender, ProducerTelem
             // The run ended; the worker logs the summary.
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Progress: {Delivered} events delivered, {Failed} failed, {InFlight} in flight, {Rate:F1} events/s")]
-    private static partial void LogProgress(ILogger logger, long delivered, long failed, long inFlight, double rate);
 }

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using CdcPipeline.Producer.Delivery;
 using CdcPipeline.Producer.Generation;
 using CdcPipeline.Producer.Options;
+using CdcPipeline.Producer.Telemetry;
 using CdcPipeline.Producer.Topics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace CdcPipeline.Producer.Hosting;
 /// configured rate until stopped), flushes, logs a summary and stops the application with a non-zero exit code
 /// if any event was not delivered.
 /// </summary>
-internal sealed partial class ProducerWorker(
+internal sealed class ProducerWorker(
     IOptions<ProducerOptions> options,
     TopicProvisioner topics,
     EventSender sender,
@@ -37,16 +38,16 @@ internal sealed partial class ProducerWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            LogStoppedBeforeSending(logger);
+            logger.StoppedBeforeSending();
             exitCode = ProducerRunOutcome.Succeeded;
         }
         catch (TopicProvisioningException e)
         {
-            LogTopicsNotReady(logger, e.Message);
+            logger.TopicsNotReady(e.Message);
         }
         catch (KafkaException e)
         {
-            LogKafkaFailed(logger, e.Error.Code, e.Error.Reason, e);
+            logger.KafkaFailed(e.Error.Code, e.Error.Reason, e);
         }
         finally
         {
@@ -59,7 +60,7 @@ internal sealed partial class ProducerWorker(
     {
         var seed = _options.Seed ?? Random.Shared.Next();
         var generator = new EventGenerator(seed, clock);
-        LogStarting(logger, _options.Mode, seed, _options.Topics.Users.Name, _options.Topics.Orders.Name);
+        logger.Starting(_options.Mode, seed, _options.Topics.Users.Name, _options.Topics.Orders.Name);
 
         var stopwatch = Stopwatch.StartNew();
         using var progressStop = new CancellationTokenSource();
@@ -76,19 +77,19 @@ internal sealed partial class ProducerWorker(
             var flushed = sender.Flush(_options.FlushTimeout);
             await progressStop.CancelAsync().ConfigureAwait(false);
             await progress.ConfigureAwait(false);
-            LogSummary(
-                logger, flushed.Produced, flushed.Delivered, flushed.Failed, flushed.Unconfirmed,
+            logger.Summary(
+                flushed.Produced, flushed.Delivered, flushed.Failed, flushed.Unconfirmed,
                 stopwatch.Elapsed.TotalSeconds, flushed.Delivered / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001));
         }
 
         var summary = sender.Summary;
         if (summary.Lost > 0)
         {
-            LogEventsLost(logger, summary.Lost, summary.Produced);
+            logger.EventsLost(summary.Lost, summary.Produced);
         }
         else if (!completed)
         {
-            LogInterrupted(logger, summary.Produced);
+            logger.Interrupted(summary.Produced);
         }
 
         return summary;
@@ -162,25 +163,4 @@ internal sealed partial class ProducerWorker(
 
     private ValueTask SendAsync(GeneratedEvent generated) =>
         sender.SendAsync(generated.Kind == EntityKind.User ? _options.Topics.Users.Name : _options.Topics.Orders.Name, generated);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Producer starting in {Mode} mode with seed {Seed}, topics {UsersTopic} and {OrdersTopic}")]
-    private static partial void LogStarting(ILogger logger, ProducerMode mode, int seed, string usersTopic, string ordersTopic);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Producer summary: {Produced} events sent, {Delivered} delivered, {Failed} failed, {Unconfirmed} unconfirmed in {Seconds:F1} s ({Rate:F1} events/s)")]
-    private static partial void LogSummary(ILogger logger, long produced, long delivered, long failed, long unconfirmed, double seconds, double rate);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Lost} of {Produced} events were not delivered; exiting with a non-zero code")]
-    private static partial void LogEventsLost(ILogger logger, long lost, long produced);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped before the run was complete; all {Produced} events sent so far were delivered")]
-    private static partial void LogInterrupted(ILogger logger, long produced);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped before sending any event")]
-    private static partial void LogStoppedBeforeSending(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Topics are not ready, no event was sent: {Reason}")]
-    private static partial void LogTopicsNotReady(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka failed, the run stops: {ErrorCode} {Reason}")]
-    private static partial void LogKafkaFailed(ILogger logger, ErrorCode errorCode, string reason, Exception exception);
 }

@@ -1,4 +1,5 @@
 using CdcPipeline.Producer.Options;
+using CdcPipeline.Producer.Telemetry;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace CdcPipeline.Producer.Topics;
 /// fewer brokers), warns about existing topics with fewer replicas than configured, and refuses a topic with fewer partitions
 /// than configured, since keys would then land on other partitions than its consumers expect.
 /// </summary>
-internal sealed partial class TopicProvisioner(
+internal sealed class TopicProvisioner(
     IProducer<string, byte[]> producer,
     IOptions<ProducerOptions> options,
     ILogger<TopicProvisioner> logger)
@@ -54,7 +55,7 @@ internal sealed partial class TopicProvisioner(
         var replicas = existing.Partitions.Min(p => p.Replicas.Length);
         if (replicas < topic.ReplicationFactor)
         {
-            LogExistingTopicUnderReplicated(logger, topic.Name, replicas, setting, topic.ReplicationFactor);
+            logger.ExistingTopicUnderReplicated(topic.Name, replicas, setting, topic.ReplicationFactor);
         }
     }
 
@@ -84,7 +85,7 @@ internal sealed partial class TopicProvisioner(
             }
 
             var lowered = (short)Math.Max(1, count);
-            LogReplicationFactorLowered(logger, topic.Name, topic.ReplicationFactor, setting, count, lowered);
+            logger.ReplicationFactorLowered(topic.Name, topic.ReplicationFactor, setting, count, lowered);
             retry.Add(TopicSpecifications.For(topic, lowered));
         }
 
@@ -125,7 +126,7 @@ internal sealed partial class TopicProvisioner(
                 new CreateTopicsOptions { RequestTimeout = timeout, OperationTimeout = timeout }).ConfigureAwait(false);
             foreach (var specification in specifications)
             {
-                LogTopicCreated(logger, specification.Name, specification.NumPartitions, specification.ReplicationFactor);
+                logger.TopicCreated(specification.Name, specification.NumPartitions, specification.ReplicationFactor);
             }
 
             return new CreationOutcome(true, tooFewBrokers);
@@ -138,18 +139,18 @@ internal sealed partial class TopicProvisioner(
                 switch (result.Error.Code)
                 {
                     case ErrorCode.NoError:
-                        LogTopicCreated(logger, specification.Name, specification.NumPartitions, specification.ReplicationFactor);
+                        logger.TopicCreated(specification.Name, specification.NumPartitions, specification.ReplicationFactor);
                         created = true;
                         break;
                     case ErrorCode.TopicAlreadyExists:
-                        LogTopicCreatedElsewhere(logger, result.Topic);
+                        logger.TopicCreatedElsewhere(result.Topic);
                         created = true;
                         break;
                     case ErrorCode.InvalidReplicationFactor:
                         tooFewBrokers.Add((result.Topic, result.Error.Reason));
                         break;
                     case var code when IsAdministrationUnsupported(code):
-                        LogAdministrationUnsupported(logger, result.Topic, result.Error.Reason);
+                        logger.AdministrationUnsupported(result.Topic, result.Error.Reason);
                         break;
                     default:
                         throw new TopicProvisioningException(
@@ -164,7 +165,7 @@ internal sealed partial class TopicProvisioner(
         {
             foreach (var specification in specifications)
             {
-                LogAdministrationUnsupported(logger, specification.Name, e.Error.Reason);
+                logger.AdministrationUnsupported(specification.Name, e.Error.Reason);
             }
 
             return new CreationOutcome(false, tooFewBrokers);
@@ -217,10 +218,10 @@ internal sealed partial class TopicProvisioner(
 
         if (found > topic.Partitions)
         {
-            LogMorePartitionsThanConfigured(logger, topic.Name, found, setting, topic.Partitions);
+            logger.MorePartitionsThanConfigured(topic.Name, found, setting, topic.Partitions);
         }
 
-        LogTopicReady(logger, topic.Name, found);
+        logger.TopicReady(topic.Name, found);
     }
 
     private static Metadata ReadMetadata(IAdminClient admin, TimeSpan timeout)
@@ -243,25 +244,4 @@ internal sealed partial class TopicProvisioner(
 
     private static bool IsAdministrationUnsupported(ErrorCode code) =>
         code is ErrorCode.Local_UnsupportedFeature or ErrorCode.UnsupportedVersion;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: existing topic has replication factor {Found}, below the {Configured} of {Setting}:ReplicationFactor; it stays as it is")]
-    private static partial void LogExistingTopicUnderReplicated(ILogger logger, string topic, int found, string setting, short configured);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Topic {Topic}: replication factor {Configured} ({Setting}:ReplicationFactor) is more than the {Brokers} broker(s) of the cluster; creating it with {Lowered}")]
-    private static partial void LogReplicationFactorLowered(ILogger logger, string topic, short configured, string setting, int brokers, short lowered);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created topic {Topic} with {Partitions} partitions and replication factor {ReplicationFactor}")]
-    private static partial void LogTopicCreated(ILogger logger, string topic, int partitions, short replicationFactor);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} was created by another client meanwhile")]
-    private static partial void LogTopicCreatedElsewhere(ILogger logger, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker does not support topic administration ({Reason}); relying on an existing topic {Topic}")]
-    private static partial void LogAdministrationUnsupported(ILogger logger, string topic, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} has {Found} partitions, more than the {Wanted} of {Setting}:Partitions; using it as it is")]
-    private static partial void LogMorePartitionsThanConfigured(ILogger logger, string topic, int found, string setting, int wanted);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} is ready with {Partitions} partitions")]
-    private static partial void LogTopicReady(ILogger logger, string topic, int partitions);
 }
