@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CdcPipeline.Tests.CassandraSink;
@@ -5,6 +6,7 @@ using CdcPipeline.Tests.Consumer;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
 using CdcPipeline.Tests.Pipeline;
+using Npgsql;
 
 namespace CdcPipeline.Tests.Reliability;
 
@@ -130,10 +132,17 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
     {
         while (true)
         {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow >= until)
+            try
             {
-                return value;
+                var value = await read();
+                if (done(value) || DateTime.UtcNow >= until)
+                {
+                    return value;
+                }
+            }
+            catch (Exception exception) when (exception is NpgsqlException or IOException or SocketException && DateTime.UtcNow < until)
+            {
+                // The last fault may have left PostgreSQL restarting: it is read again until the deadline.
             }
 
             await Task.Delay(Poll, cancellationToken);

@@ -85,8 +85,21 @@ public sealed class LocalPostgresCluster : IPostgresServer
         await StartAsync();
     }
 
-    /// <summary>Stops the server (fast shutdown); its data stays for <see cref="StartAsync()"/>.</summary>
-    public Task StopAsync() => RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
+    /// <summary>
+    /// Stops the server (fast shutdown; immediate when that has not finished in 60 s, e.g. a WAL sender still flushing
+    /// on a loaded machine); its data stays for <see cref="StartAsync()"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            await RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "60", "stop");
+        }
+        catch (InvalidOperationException) when (File.Exists(Path.Combine(_dataDirectory, "postmaster.pid")))
+        {
+            await RunAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "-w", "-t", "60", "stop");
+        }
+    }
 
     /// <summary>Starts the stopped server again on the same port (retried with backoff while the port cannot be bound).</summary>
     public async Task StartAsync()
