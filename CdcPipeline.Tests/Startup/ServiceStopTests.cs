@@ -26,12 +26,13 @@ public sealed class ServiceStopTests
         // metadata request, and with backoff delays of at most 10 ms the stop lands in an attempt, not between two.
         using var silentKafka = new TcpListener(IPAddress.Loopback, 0);
         silentKafka.Start();
+        var kafka = $"127.0.0.1:{((IPEndPoint)silentKafka.LocalEndpoint).Port}";
         using var capture = ServiceProcess.Capture(UnreachablePeers.Environment(
-            ("ConnectionStrings__kafka", $"127.0.0.1:{((IPEndPoint)silentKafka.LocalEndpoint).Port}"),
+            ("ConnectionStrings__kafka", kafka),
             ("Capture__AdminTimeout", "00:00:03"),
             ("Capture__RetryMaxDelay", "00:00:00.010")));
 
-        var output = await StopCleanlyAfterAsync(capture, "Capture interrupted, retrying");
+        var output = await StopCleanlyAfterAsync(capture, $"Kafka at {kafka} unavailable: ");
 
         Assert.DoesNotContain("BackgroundService failed", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
