@@ -9,8 +9,9 @@ namespace CdcPipeline.Consumer.Processing;
 /// machine the orders' partitions can run minutes ahead of the users'. So the clock starts only once the users
 /// topic has been consumed up to where it stood when the cohort was parked (<see cref="UsersTopicMark"/>), and
 /// then counts only while PostgreSQL is reachable (<see cref="Persistence.DatabaseRetry.Unavailable"/>): during
-/// an outage the users cannot arrive either. An order whose user never reaches Kafka is still dead-lettered, one
-/// budget after the users topic caught up.
+/// an outage the users cannot arrive either. Once it is spent, the orders still wait until the users topic has been
+/// consumed up to where it stood then (<see cref="FinalMark"/>). An order whose user never reaches Kafka is still
+/// dead-lettered, one budget after the users topic caught up.
 /// </remarks>
 internal sealed class MissingUserBudgetClock(TimeProvider time)
 {
@@ -19,6 +20,12 @@ internal sealed class MissingUserBudgetClock(TimeProvider time)
 
     /// <summary>Where the users topic stood at parking; null until Kafka could tell.</summary>
     public UsersTopicMark? Mark { get; set; }
+
+    /// <summary>
+    /// Where the users topic stood once the budget was spent: a user that reached Kafka within the budget is consumed
+    /// before its orders give up, however far behind its partition is by then. Null until then, or until Kafka could tell.
+    /// </summary>
+    public UsersTopicMark? FinalMark { get; set; }
 
     public bool Started => _startedAt is not null;
 

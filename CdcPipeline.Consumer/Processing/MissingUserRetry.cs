@@ -82,7 +82,10 @@ internal sealed class MissingUserRetry
         }
     }
 
-    /// <summary>Starts the cohort's clock once the users topic has caught up with its mark (read first, at its first retry).</summary>
+    /// <summary>
+    /// Starts the cohort's clock once the users topic has caught up with its mark (read first, at its first retry); once
+    /// the budget is spent, waits until the users topic has caught up with where it stood then.
+    /// </summary>
     private bool WithinBudget(ParkCohort cohort)
     {
         var clock = cohort.Clock;
@@ -96,7 +99,14 @@ internal sealed class MissingUserRetry
             }
         }
 
-        return clock.Spent(_databaseRetry.Unavailable) < Budget;
+        if (clock.Spent(_databaseRetry.Unavailable) < Budget)
+        {
+            return true;
+        }
+
+        // Spent: what reached the users topic meanwhile is consumed before the orders give up.
+        clock.FinalMark ??= _usersTopic.ReadMark();
+        return clock.FinalMark is not { } final || _usersTopic.HasReached(final) != true;
     }
 
     private static ParkCohort Cohort(ResilienceContext context) => context.Properties.GetValue(CohortKey, null!);

@@ -399,6 +399,39 @@ public sealed class MissingUserParkingTests(KafkaFixture kafka, PostgresFixture 
         Assert.Single(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
     }
 
+    [Fact]
+    public async Task A_user_sent_within_the_budget_after_its_order_is_waited_for_however_far_behind_its_partition_is()
+    {
+        var setup = await ConsumerTestSetup.CreateAsync(kafka, await postgres.CreateDatabaseAsync());
+        var tables = new CdcTables(setup.DatabaseConnectionString);
+        var backlog = UsersBacklog(setup, seed: 101);
+        var (orphan, user) = Orphans(1)[0];
+        var expected = await ConsumerDeliveryTests.ReferenceAsync(postgres, [backlog.Users[0], user, orphan]);
+        var budget = new Dictionary<string, string?>
+        {
+            ["Consumer:MissingUserRetryBudget"] = "00:00:05",
+            ["Consumer:MissingUserRetryMaxDelay"] = "00:00:00.200",
+        };
+        await using var consumer = await ConsumerHost.StartAsync(setup, budget);
+
+        // The users topic is caught up when the order parks, so its budget starts at once; its user comes within the
+        // budget, behind a user whose write waits well past it.
+        await ProduceAsync(setup, orphan, partition: 0);
+        await WaitForParkedAsync(consumer, 1);
+        await using (var held = await HeldUser.InsertAsync(setup.DatabaseConnectionString, backlog.HeldUser))
+        {
+            await setup.Kafka.ProduceAsync(setup.UsersTopic, backlog.Users[0].Key, backlog.Users[0].Json, partition: 0);
+            await setup.Kafka.ProduceAsync(setup.UsersTopic, user.Key, user.Json, partition: 0);
+            await Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            Assert.Equal(1, Parked(await HealthAsync(consumer)));
+            Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+        }
+
+        await tables.WaitUntilAsync(async () => (await tables.OrdersAsync()).SequenceEqual(expected.Orders), "the order once its user was applied");
+        await WaitForParkedAsync(consumer, 0);
+        Assert.Empty(await setup.Kafka.ReadToEndAsync(setup.OrdersDeadLetterTopic, TimeSpan.FromSeconds(5)));
+    }
+
     /// <summary>
     /// A backlog of users on one users partition, the first of them to be held (<see cref="HeldUser"/>), and a CREATE
     /// for each of the last ten: the orders' partitions run ahead of the users' until the hold is released.
