@@ -108,6 +108,8 @@ internal static class FaultRunner
         return problems;
     }
 
+    private const int TerminatedBySigterm = 143;
+
     /// <summary>SIGTERM, as a deployment stops it: it flushes and exits 0 only when Kafka acknowledged every event.</summary>
     private static async Task<IEnumerable<string>> StopProducerAsync(PipelineServices services)
     {
@@ -120,7 +122,10 @@ internal static class FaultRunner
 
         producer.Process.Terminate();
         var exitCode = await producer.Process.WaitForExitAsync(ProducerStopDeadline);
-        return exitCode == 0 ? [] : [$"producer #{producer.Incarnation} exited with code {exitCode} when stopped; its last lines:\n{Tail(producer.Process.Output)}"];
+        // A Producer just restarted may get SIGTERM before .NET has installed its handler (the runtime still starting):
+        // it dies of the signal (128 + 15) having written, and so sent, nothing.
+        var diedBeforeItStarted = exitCode == TerminatedBySigterm && producer.Process.Output.Length == 0;
+        return exitCode == 0 || diedBeforeItStarted ? [] : [$"producer #{producer.Incarnation} exited with code {exitCode} when stopped; its last lines:\n{Tail(producer.Process.Output)}"];
     }
 
     private static async Task DelayUntilAsync(Stopwatch since, TimeSpan at, CancellationToken cancellationToken)
