@@ -64,6 +64,7 @@ public static class AspireKafkaExtensions
             s => s.ConnectionString, (s, value) => s.ConnectionString = value, configureSettings);
         // Lag and the end of a broker's outage come from librdkafka's statistics: without an interval there would be none.
         settings.Config.StatisticsIntervalMs ??= KafkaConsumerSettings.DefaultStatisticsIntervalMs;
+        settings.Config.FetchWaitMaxMs ??= KafkaConsumerSettings.DefaultFetchWaitMaxMs;
 
         KafkaSettingsBinder.ValidateConsumer(settings.Config, connectionName, section);
 

@@ -79,6 +79,20 @@ public sealed class KafkaSettingsTests
     }
 
     [Fact]
+    public void Consumer_fetch_wait_defaults_to_a_short_one_unless_configured()
+    {
+        var unset = KafkaTestHost.CreateBuilder("broker:9092");
+        unset.AddKafkaConsumer<string, byte[]>("kafka", s => s.Config.GroupId = "g");
+        using var defaulted = unset.Build();
+        var set = KafkaTestHost.CreateBuilder("broker:9092");
+        set.AddKafkaConsumer<string, byte[]>("kafka", s => (s.Config.GroupId, s.Config.FetchWaitMaxMs) = ("g", 500));
+        using var configured = set.Build();
+
+        Assert.Equal(KafkaConsumerSettings.DefaultFetchWaitMaxMs, defaulted.Services.GetRequiredService<KafkaConsumerSettings>().Config.FetchWaitMaxMs);
+        Assert.Equal(500, configured.Services.GetRequiredService<KafkaConsumerSettings>().Config.FetchWaitMaxMs);
+    }
+
+    [Fact]
     public void Missing_connection_string_names_the_setting_to_set()
     {
         var builder = KafkaTestHost.CreateBuilder([]);

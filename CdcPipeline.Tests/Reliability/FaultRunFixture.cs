@@ -5,7 +5,8 @@ namespace CdcPipeline.Tests.Reliability;
 
 /// <summary>
 /// One fault run for the tests of its class (<see cref="FaultRunSettings"/>: 30 s unless <c>CDC_FAULTS_DURATION</c>
-/// says otherwise), its report also written to <c>TestResults/fault-runs/seed-&lt;seed&gt;.txt</c> beside the tests.
+/// says otherwise), its report also written to <c>TestResults/fault-runs/seed-&lt;seed&gt;.txt</c> beside the tests, each
+/// service process's output to <c>seed-&lt;seed&gt;-logs/&lt;service&gt;-&lt;incarnation&gt;.log</c>.
 /// </summary>
 public sealed class FaultRunFixture(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -31,6 +32,11 @@ public sealed class FaultRunFixture(PostgresFixture postgres) : IAsyncLifetime
         var directory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "fault-runs"));
         ReportFile = Path.Combine(directory.FullName, $"seed-{settings.Seed}.txt");
         await File.WriteAllTextAsync(ReportFile, _report.ToString());
+        var logs = Directory.CreateDirectory(Path.Combine(directory.FullName, $"seed-{settings.Seed}-logs"));
+        foreach (var log in _report.Logs)
+        {
+            await File.WriteAllTextAsync(Path.Combine(logs.FullName, $"{log.Service}-{log.Incarnation}.log"), log.Output);
+        }
     }
 
     /// <summary>Why the run does not happen here: no PostgreSQL server binaries to run the pipeline's database with.</summary>

@@ -68,7 +68,7 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
             ExpectedDeadLetters = orphans.Count,
             MissingDeadLetters = orphans.Count(o => deadLetters.All(l => l.Event != o)),
             DeadLetters = deadLetters.Count,
-            UnexpectedDeadLetters = [.. deadLetters.Where(l => l.Event is null || !orphans.Contains(l.Event)).Select(l => l.ToString())],
+            UnexpectedDeadLetters = [.. deadLetters.Where(l => l.Event is null || !orphans.Contains(l.Event)).Select(l => $"{l}{Environment.NewLine}        {UserCreateTiming(l, users)}")],
             DeadLettersWithoutReason = deadLetters.Count(l => string.IsNullOrWhiteSpace(l.Reason)),
         };
     }
@@ -105,7 +105,7 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
                 var wire = origin is "users" or "orders" && record.KeyString is { } key && record.ValueString is { } value
                     ? new WireEvent(origin == "users", key, value)
                     : null;
-                letters.Add(new DeadLetter(topic, record.Offset, wire, record.Header("dlq.reason")));
+                letters.Add(new DeadLetter(topic, record.Offset, wire, record.Header("dlq.reason"), record.TimestampUtc));
             }
         }
 
@@ -154,7 +154,28 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
     [GeneratedRegex(@"(?:Progress: (?<count>\d+) events delivered|Producer summary: \d+ events sent, (?<count>\d+) delivered)")]
     private static partial Regex DeliveredCount();
 
-    private sealed record DeadLetter(string Topic, long Offset, WireEvent? Event, string? Reason)
+    /// <summary>
+    /// When the user of a dead-lettered order was created and where its create landed: a create appended among records
+    /// created much later was held back on its way to Kafka; one appended in time was held back by the Consumer.
+    /// </summary>
+    private static string UserCreateTiming(DeadLetter letter, IReadOnlyList<KafkaRecord> users)
+    {
+        var userId = letter.Event is { IsUser: false } order ? Field(order, "user_id") : null;
+        var create = userId is null ? null : users.FirstOrDefault(r => r.KeyString == userId && r.ValueString is { } value
+            && Field(new WireEvent(true, userId, value), "event_type") == "CREATE");
+        if (create is null)
+        {
+            return $"dead-lettered {letter.TimestampUtc:HH:mm:ss.fff}; no create of user {userId ?? "(none)"} on the users topic";
+        }
+
+        var partition = users.Where(r => r.Partition == create.Partition).OrderBy(r => r.Offset).ToList();
+        var index = partition.FindIndex(r => r.Offset == create.Offset);
+        string Created(int at) => at >= 0 && at < partition.Count ? partition[at].TimestampUtc.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) : "-";
+        return $"dead-lettered {letter.TimestampUtc:HH:mm:ss.fff}; its user's create users[{create.Partition}]@{create.Offset} created " +
+            $"{Created(index)}, between records created {Created(index - 1)} and {Created(index + 1)}";
+    }
+
+    private sealed record DeadLetter(string Topic, long Offset, WireEvent? Event, string? Reason, DateTime TimestampUtc)
     {
         public override string ToString() => $"{Topic}@{Offset} ({Reason ?? "no reason"}): {Event?.Json}";
     }
