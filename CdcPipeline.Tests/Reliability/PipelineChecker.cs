@@ -68,7 +68,7 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
             ExpectedDeadLetters = orphans.Count,
             MissingDeadLetters = orphans.Count(o => deadLetters.All(l => l.Event != o)),
             DeadLetters = deadLetters.Count,
-            UnexpectedDeadLetters = [.. deadLetters.Where(l => l.Event is null || !orphans.Contains(l.Event)).Select(l => $"{l}{Environment.NewLine}        {UserCreateTiming(l, users)}")],
+            UnexpectedDeadLetters = [.. deadLetters.Where(l => l.Event is null || !orphans.Contains(l.Event)).Select(l => UserCreateTiming(l, users) is { } timing ? $"{l}{Environment.NewLine}        {timing}" : l.ToString())],
             DeadLettersWithoutReason = deadLetters.Count(l => string.IsNullOrWhiteSpace(l.Reason)),
         };
     }
@@ -155,25 +155,32 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
     private static partial Regex DeliveredCount();
 
     /// <summary>
-    /// When the user of a dead-lettered order was created and where its create landed: a create appended among records
-    /// created much later was held back on its way to Kafka; one appended in time was held back by the Consumer.
+    /// For a dead-lettered order event that names its user: when the letter was written and where the user's create
+    /// landed. A create appended among records created much later was held back on its way to Kafka; one appended in
+    /// time was held back by the Consumer. Null for any other dead letter.
     /// </summary>
-    private static string UserCreateTiming(DeadLetter letter, IReadOnlyList<KafkaRecord> users)
+    private static string? UserCreateTiming(DeadLetter letter, IReadOnlyList<KafkaRecord> users)
     {
-        var userId = letter.Event is { IsUser: false } order ? Field(order, "user_id") : null;
-        var create = userId is null ? null : users.FirstOrDefault(r => r.KeyString == userId && r.ValueString is { } value
+        if (letter.Event is not { IsUser: false } order || Field(order, "user_id") is not { } userId)
+        {
+            return null;
+        }
+
+        var create = users.FirstOrDefault(r => r.KeyString == userId && r.ValueString is { } value
             && Field(new WireEvent(true, userId, value), "event_type") == "CREATE");
         if (create is null)
         {
-            return $"dead-lettered {letter.TimestampUtc:HH:mm:ss.fff}; no create of user {userId ?? "(none)"} on the users topic";
+            return $"dead-lettered {Time(letter.TimestampUtc)}; no create of user {userId} on the users topic";
         }
 
         var partition = users.Where(r => r.Partition == create.Partition).OrderBy(r => r.Offset).ToList();
         var index = partition.FindIndex(r => r.Offset == create.Offset);
-        string Created(int at) => at >= 0 && at < partition.Count ? partition[at].TimestampUtc.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) : "-";
-        return $"dead-lettered {letter.TimestampUtc:HH:mm:ss.fff}; its user's create users[{create.Partition}]@{create.Offset} created " +
+        string Created(int at) => at >= 0 && at < partition.Count ? Time(partition[at].TimestampUtc) : "-";
+        return $"dead-lettered {Time(letter.TimestampUtc)}; its user's create users[{create.Partition}]@{create.Offset} created " +
             $"{Created(index)}, between records created {Created(index - 1)} and {Created(index + 1)}";
     }
+
+    private static string Time(DateTime utc) => utc.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
 
     private sealed record DeadLetter(string Topic, long Offset, WireEvent? Event, string? Reason, DateTime TimestampUtc)
     {
