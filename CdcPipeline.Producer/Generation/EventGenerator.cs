@@ -8,6 +8,7 @@ namespace CdcPipeline.Producer.Generation;
 /// Generates the original pipeline's user and order events from a seed: the same seed and clock give the same
 /// events, byte for byte. UPDATE and DELETE aim at entities created earlier and not deleted; orders are placed
 /// for live users; a user's deletion also ends its orders (the database cascades it), so they are not targeted again.
+/// Each event names the events of the other topic it must follow (<see cref="GeneratedEvent.After"/>).
 /// </summary>
 internal sealed class EventGenerator
 {
@@ -55,6 +56,7 @@ internal sealed class EventGenerator
     {
         // The last live user is never deleted, so an order always has a user to aim at.
         var type = _userTypes.Draw(canUpdate: _liveUsers.Count > 0, canDelete: _liveUsers.Count > 1);
+        IReadOnlyList<string> after = [];
         var userEvent = type switch
         {
             EventType.Create => CreateUser(),
@@ -65,14 +67,17 @@ internal sealed class EventGenerator
                 Name = NewName(),
                 ModifiedAt = _timestamps.Next(),
             },
-            _ => DeleteUser(),
+            _ => DeleteUser(out after),
         };
 
         return new GeneratedEvent(
             EntityKind.User,
             type,
             userEvent.UserId.ToString(),
-            EventJson.Serialize(userEvent));
+            EventJson.Serialize(userEvent))
+        {
+            After = after,
+        };
     }
 
     public GeneratedEvent NextOrderEvent()
@@ -101,7 +106,10 @@ internal sealed class EventGenerator
             EntityKind.Order,
             type,
             orderEvent.OrderId.ToString(),
-            EventJson.Serialize(orderEvent));
+            EventJson.Serialize(orderEvent))
+        {
+            After = orderEvent.UserId is { } userId ? [userId.ToString()] : [],
+        };
     }
 
     private UserEvent CreateUser()
@@ -124,15 +132,19 @@ internal sealed class EventGenerator
         return userEvent;
     }
 
-    private UserEvent DeleteUser()
+    /// <summary>Deletes a live user; <paramref name="orders"/> are the keys of the orders it ends.</summary>
+    private UserEvent DeleteUser(out IReadOnlyList<string> orders)
     {
         var userId = _liveUsers.Pick(_faker.Random);
-        if (_ordersOfUser.TryGetValue(userId, out var orders))
+        orders = [];
+        if (_ordersOfUser.TryGetValue(userId, out var ordersOfUser))
         {
-            foreach (var orderId in orders)
+            foreach (var orderId in ordersOfUser)
             {
                 _liveOrders.Remove(orderId);
             }
+
+            orders = ordersOfUser.Select(orderId => orderId.ToString()).ToArray();
         }
 
         ForgetUser(userId);

@@ -98,27 +98,26 @@ internal sealed class ProducerWorker(
     /// <summary>The original's run: all user events, then all order events (orders need the users).</summary>
     private async Task<bool> SendOnceAsync(EventGenerator generator, CancellationToken stoppingToken)
     {
-        for (var i = 0; i < _options.Users; i++)
+        try
         {
-            if (stoppingToken.IsCancellationRequested)
+            for (var i = 0; i < _options.Users; i++)
             {
-                return false;
+                stoppingToken.ThrowIfCancellationRequested();
+                await SendAsync(generator.NextUserEvent(), stoppingToken).ConfigureAwait(false);
             }
 
-            await SendAsync(generator.NextUserEvent()).ConfigureAwait(false);
-        }
-
-        for (var i = 0; i < _options.Orders; i++)
-        {
-            if (stoppingToken.IsCancellationRequested)
+            for (var i = 0; i < _options.Orders; i++)
             {
-                return false;
+                stoppingToken.ThrowIfCancellationRequested();
+                await SendAsync(generator.NextOrderEvent(), stoppingToken).ConfigureAwait(false);
             }
 
-            await SendAsync(generator.NextOrderEvent()).ConfigureAwait(false);
+            return true;
         }
-
-        return true;
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private async Task<bool> SendContinuouslyAsync(EventGenerator generator, CancellationToken stoppingToken)
@@ -149,7 +148,7 @@ internal sealed class ProducerWorker(
 
                 for (var i = 0; i < portion; i++)
                 {
-                    await SendAsync(generator.NextEvent(userShare)).ConfigureAwait(false);
+                    await SendAsync(generator.NextEvent(userShare), stoppingToken).ConfigureAwait(false);
                 }
             }
         }
@@ -161,6 +160,6 @@ internal sealed class ProducerWorker(
         return true;
     }
 
-    private ValueTask SendAsync(GeneratedEvent generated) =>
-        sender.SendAsync(generated.Kind == EntityKind.User ? _options.Topics.Users.Name : _options.Topics.Orders.Name, generated);
+    private ValueTask SendAsync(GeneratedEvent generated, CancellationToken stoppingToken) =>
+        sender.SendAsync(generated.Kind == EntityKind.User ? _options.Topics.Users.Name : _options.Topics.Orders.Name, generated, stoppingToken);
 }

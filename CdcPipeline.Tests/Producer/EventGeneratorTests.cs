@@ -26,6 +26,44 @@ public partial class EventGeneratorTests
     }
 
     [Fact]
+    public void Each_event_names_the_events_of_the_other_topic_it_must_follow()
+    {
+        var events = Generate(seed: 99, LargeSample);
+        var ordersOfUser = new Dictionary<string, HashSet<string>>();
+        var deletesWithOrders = 0;
+        foreach (var generated in events)
+        {
+            using var json = JsonDocument.Parse(generated.Json);
+            switch (generated.Kind, generated.Type)
+            {
+                case (EntityKind.Order, EventType.Create):
+                    var user = json.RootElement.GetProperty("user_id").GetString()!;
+                    Assert.Equal([user], generated.After);
+                    (ordersOfUser.TryGetValue(user, out var orders) ? orders : ordersOfUser[user] = []).Add(generated.Key);
+                    break;
+                case (EntityKind.Order, EventType.Delete):
+                    Assert.Empty(generated.After);
+                    foreach (var placed in ordersOfUser.Values)
+                    {
+                        placed.Remove(generated.Key);
+                    }
+
+                    break;
+                case (EntityKind.User, EventType.Delete):
+                    var live = ordersOfUser.Remove(generated.Key, out var ended) ? ended : [];
+                    Assert.Equal(live.Order(), generated.After.Order());
+                    deletesWithOrders += live.Count > 0 ? 1 : 0;
+                    break;
+                default:
+                    Assert.Empty(generated.After);
+                    break;
+            }
+        }
+
+        Assert.True(deletesWithOrders > 0, "no user deletion ended an order in the sample");
+    }
+
+    [Fact]
     public void Different_seed_gives_different_events()
     {
         var first = Generate(seed: 1234, 100);

@@ -81,9 +81,15 @@ internal sealed class ProducerHost : IAsyncDisposable
     }
 
     /// <summary>Runs the service until it stops by itself (or <paramref name="timeout"/> passes, then it is stopped) and returns its exit code.</summary>
-    public async Task<int> RunToEndAsync(TimeSpan timeout)
+    public Task<int> RunToEndAsync(TimeSpan timeout)
     {
         Start();
+        return WaitToEndAsync(timeout);
+    }
+
+    /// <summary>Waits until the started service stops by itself (or <paramref name="timeout"/> passes, then it is stopped) and returns its exit code.</summary>
+    public async Task<int> WaitToEndAsync(TimeSpan timeout)
+    {
         using var cancel = new CancellationTokenSource(timeout);
         await WaitAsync(cancel.Token);
         Assert.False(cancel.IsCancellationRequested, $"The Producer did not stop by itself within {timeout}. Logs:\n{Logs}");
