@@ -2,6 +2,7 @@ using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
@@ -41,7 +42,10 @@ public static class AspireCassandraExtensions
         settings.Validate(connectionName);
 
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(services => new CqlSession(settings, services.GetRequiredService<ILogger<CqlSession>>()));
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<CassandraTelemetry>();
+        builder.Services.AddSingleton(services => new CqlSession(
+            settings, services.GetRequiredService<ILogger<CqlSession>>(), services.GetRequiredService<CassandraTelemetry>()));
 
         if (!settings.DisableHealthChecks)
         {

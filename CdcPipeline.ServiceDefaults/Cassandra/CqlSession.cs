@@ -19,6 +19,7 @@ public sealed class CqlSession : IAsyncDisposable
 {
     private readonly CassandraClientSettings _settings;
     private readonly ILogger _logger;
+    private readonly CassandraTelemetry? _telemetry;
     private readonly Lock _connectLock = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<(string? Keyspace, string Query), PreparedStatement> _prepared = new();
@@ -29,12 +30,14 @@ public sealed class CqlSession : IAsyncDisposable
     private volatile string? _keyspace;
     private bool _disposed;
 
-    public CqlSession(CassandraClientSettings settings, ILogger<CqlSession>? logger = null)
+    /// <param name="telemetry">Where request durations are measured; none are without it.</param>
+    public CqlSession(CassandraClientSettings settings, ILogger<CqlSession>? logger = null, CassandraTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate("cassandra");
         _settings = settings;
         _logger = logger ?? NullLogger<CqlSession>.Instance;
+        _telemetry = telemetry;
         _keyspace = settings.Keyspace;
         _connectPipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -78,7 +81,7 @@ public sealed class CqlSession : IAsyncDisposable
         options ??= new CqlQueryOptions();
         var consistency = options.Consistency ?? _settings.DefaultConsistency;
         return InstrumentAsync(
-            CassandraTelemetry.OperationOf(statement.Query),
+            CqlActivities.OperationOf(statement.Query),
             statement.Query,
             consistency,
             batchSize: null,
@@ -215,7 +218,7 @@ public sealed class CqlSession : IAsyncDisposable
         string operation, string queryText, CqlConsistency consistency, int? batchSize, Func<CqlConnection, Activity?, Task<T>> run, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = _settings.DisableTracing ? null : CassandraTelemetry.StartStatement(operation, queryText, _keyspace, consistency);
+        using var activity = _settings.DisableTracing ? null : CqlActivities.StartStatement(operation, queryText, _keyspace, consistency);
         if (batchSize is not null)
         {
             activity?.SetTag("db.operation.batch.size", batchSize);
@@ -225,19 +228,19 @@ public sealed class CqlSession : IAsyncDisposable
         try
         {
             var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
-            CassandraTelemetry.SetServer(activity, connection.Endpoint);
+            CqlActivities.SetServer(activity, connection.Endpoint);
             return await run(connection, activity).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            errorType = CassandraTelemetry.RecordError(activity, exception);
+            errorType = CqlActivities.RecordError(activity, exception);
             throw;
         }
         finally
         {
             if (!_settings.DisableMetrics)
             {
-                CassandraTelemetry.RecordDuration(Stopwatch.GetElapsedTime(started), operation, _keyspace, errorType);
+                _telemetry?.RecordDuration(Stopwatch.GetElapsedTime(started), operation, _keyspace, errorType);
             }
         }
     }

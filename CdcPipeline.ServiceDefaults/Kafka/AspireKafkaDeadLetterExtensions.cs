@@ -45,11 +45,13 @@ public static class AspireKafkaDeadLetterExtensions
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddDependencyOutages();
+        builder.Services.AddKafkaTelemetry();
         builder.Services.AddSingleton(services => new KafkaDeadLetterPublisher(
             AspireKafkaExtensions.BuildProducer<byte[]?, byte[]?>(
                 services, settings.Config, !settings.DisableTracing, !settings.DisableMetrics, connectionName, section, null),
             settings.TopicSuffix,
             builder.Environment.ApplicationName,
+            services.GetRequiredService<KafkaTelemetry>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category)));
 
         if (!settings.DisableHealthChecks)

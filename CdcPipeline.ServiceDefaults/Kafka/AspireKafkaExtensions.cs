@@ -2,6 +2,7 @@ using CdcPipeline.ServiceDefaults.Kafka;
 using CdcPipeline.ServiceDefaults.Outages;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
@@ -35,6 +36,7 @@ public static class AspireKafkaExtensions
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddDependencyOutages();
+        builder.Services.AddKafkaTelemetry();
         builder.Services.AddSingleton<IProducer<TKey, TValue>>(services =>
             BuildProducer(services, settings.Config, !settings.DisableTracing, !settings.DisableMetrics, connectionName, section, configureBuilder));
 
@@ -70,10 +72,12 @@ public static class AspireKafkaExtensions
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddDependencyOutages();
+        builder.Services.AddKafkaTelemetry();
         builder.Services.AddSingleton<IConsumer<TKey, TValue>>(services =>
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category);
-            var consumerBuilder = new InstrumentedConsumerBuilder<TKey, TValue>(settings, services.GetRequiredService<DependencyOutages>(), logger);
+            var consumerBuilder = new InstrumentedConsumerBuilder<TKey, TValue>(
+                settings, services.GetRequiredService<DependencyOutages>(), logger, services.GetRequiredService<KafkaTelemetry>());
             configureBuilder?.Invoke(services, consumerBuilder);
             try
             {
@@ -102,7 +106,7 @@ public static class AspireKafkaExtensions
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(KafkaLog.Category);
         var producerBuilder = new InstrumentedProducerBuilder<TKey, TValue>(
-            config, tracing, metrics, services.GetRequiredService<DependencyOutages>(), logger);
+            config, tracing, metrics ? services.GetRequiredService<KafkaTelemetry>() : null, services.GetRequiredService<DependencyOutages>(), logger);
         configureBuilder?.Invoke(services, producerBuilder);
         try
         {
@@ -112,6 +116,13 @@ public static class AspireKafkaExtensions
         {
             throw KafkaSettingsBinder.InvalidConfig("producer", connectionName, section, e);
         }
+    }
+
+    /// <summary>The one <see cref="KafkaTelemetry"/> of the host, its meter from the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>.</summary>
+    internal static void AddKafkaTelemetry(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton<KafkaTelemetry>();
     }
 
     /// <summary>One health check per name: a second client on the same connection shares the first one's check.</summary>

@@ -9,7 +9,8 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// errors reach the host's logging (a broker's connection failures as its outage), and its statistics end those
 /// outages and feed the lag gauge.
 /// </summary>
-internal sealed class InstrumentedConsumerBuilder<TKey, TValue>(KafkaConsumerSettings settings, DependencyOutages outages, ILogger logger)
+internal sealed class InstrumentedConsumerBuilder<TKey, TValue>(
+    KafkaConsumerSettings settings, DependencyOutages outages, ILogger logger, KafkaTelemetry telemetry)
     : ConsumerBuilder<TKey, TValue>(settings.Config)
 {
     public override IConsumer<TKey, TValue> Build()
@@ -32,7 +33,7 @@ internal sealed class InstrumentedConsumerBuilder<TKey, TValue>(KafkaConsumerSet
                 KafkaBrokerOutages.ReadStatistics(outages, json);
                 if (!settings.DisableMetrics)
                 {
-                    KafkaConsumerLag.Record(json, group);
+                    telemetry.Lag.Record(json, group);
                 }
             }
             catch (System.Text.Json.JsonException e)
@@ -44,16 +45,17 @@ internal sealed class InstrumentedConsumerBuilder<TKey, TValue>(KafkaConsumerSet
         };
 
         var consumer = base.Build();
-        return settings.DisableMetrics ? consumer : new InstrumentedConsumer<TKey, TValue>(consumer, group);
+        return settings.DisableMetrics ? consumer : new InstrumentedConsumer<TKey, TValue>(consumer, group, telemetry);
     }
 }
 
 /// <summary>
 /// The producer builder handed to <c>configureBuilder</c>: logs and errors reach the host's logging (a broker's
-/// connection failures as its outage, ended by the statistics), and the built producer traces and counts what it sends.
+/// connection failures as its outage, ended by the statistics), and the built producer traces and counts what it sends
+/// (unless <c>metrics</c> is null).
 /// </summary>
 internal sealed class InstrumentedProducerBuilder<TKey, TValue>(
-    ProducerConfig config, bool tracing, bool metrics, DependencyOutages outages, ILogger logger)
+    ProducerConfig config, bool tracing, KafkaTelemetry? metrics, DependencyOutages outages, ILogger logger)
     : ProducerBuilder<TKey, TValue>(config)
 {
     public override IProducer<TKey, TValue> Build()

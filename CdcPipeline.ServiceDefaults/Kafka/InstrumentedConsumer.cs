@@ -7,7 +7,7 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// The consumer services get from <c>AddKafkaConsumer</c>: counts the messages Consume returns and the errors it
 /// raises, and stops reporting the client's lag once it is closed.
 /// </summary>
-internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue> inner, string? group) : IConsumer<TKey, TValue>
+internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue> inner, string? group, KafkaTelemetry telemetry) : IConsumer<TKey, TValue>
 {
     // The handle is gone after Close: the name is kept to forget the client's lag.
     private readonly string name = inner.Name;
@@ -39,7 +39,7 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
         }
         catch (ConsumeException e)
         {
-            KafkaTelemetry.ConsumeErrors.Add(
+            telemetry.ConsumeErrors.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
                 new(KafkaTelemetry.DestinationTag, e.ConsumerRecord?.Topic),
@@ -50,7 +50,7 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
 
         if (result is { IsPartitionEOF: false })
         {
-            KafkaTelemetry.MessagesConsumed.Add(
+            telemetry.MessagesConsumed.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
                 new(KafkaTelemetry.DestinationTag, result.Topic),
@@ -125,7 +125,7 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
         }
         finally
         {
-            KafkaConsumerLag.Forget(name);
+            telemetry.Lag.Forget(name);
         }
     }
 
@@ -138,7 +138,7 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
         }
         finally
         {
-            KafkaConsumerLag.Forget(name);
+            telemetry.Lag.Forget(name);
         }
     }
 }

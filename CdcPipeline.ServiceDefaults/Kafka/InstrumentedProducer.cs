@@ -7,7 +7,7 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// The producer services get from <c>AddKafkaProducer</c>: every produce starts a <c>send {topic}</c> span whose
 /// W3C trace context travels in the message headers, and is counted as produced or failed.
 /// </summary>
-internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue> inner, bool tracing, bool metrics)
+internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue> inner, bool tracing, KafkaTelemetry? metrics)
     : IProducer<TKey, TValue>
 {
     public Handle Handle => inner.Handle;
@@ -128,7 +128,7 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
     private void Delivered(Activity? activity, string topic, TopicPartitionOffset? stored, Error? error)
     {
         KafkaActivities.Complete(activity, error is { IsError: true } ? null : stored, error);
-        if (!metrics)
+        if (metrics is null)
         {
             return;
         }
@@ -137,11 +137,11 @@ internal sealed class InstrumentedProducer<TKey, TValue>(IProducer<TKey, TValue>
         var system = new KeyValuePair<string, object?>(KafkaTelemetry.SystemTag, KafkaTelemetry.System);
         if (error is { IsError: true })
         {
-            KafkaTelemetry.ProduceFailures.Add(1, system, destination, new(KafkaTelemetry.ErrorTypeTag, error.Code.ToString()));
+            metrics.ProduceFailures.Add(1, system, destination, new(KafkaTelemetry.ErrorTypeTag, error.Code.ToString()));
         }
         else
         {
-            KafkaTelemetry.MessagesProduced.Add(1, system, destination);
+            metrics.MessagesProduced.Add(1, system, destination);
         }
     }
 

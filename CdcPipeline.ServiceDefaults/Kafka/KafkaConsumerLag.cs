@@ -7,15 +7,16 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
 /// Consumer lag per partition currently assigned to the client, read from librdkafka's statistics JSON and reported by the gauge
-/// <c>cdc.kafka.consumer.lag</c>. Consumers registered with <c>AddKafkaConsumer</c> feed it automatically; a
-/// consumer built elsewhere can pass its statistics handler's JSON to <see cref="Record"/>.
+/// <c>cdc.kafka.consumer.lag</c> of the host's <see cref="KafkaTelemetry"/>. Consumers registered with
+/// <c>AddKafkaConsumer</c> feed it automatically; a consumer built elsewhere can pass its statistics handler's JSON to
+/// <see cref="Record"/> of <see cref="KafkaTelemetry.Lag"/>.
 /// </summary>
-public static class KafkaConsumerLag
+public sealed class KafkaConsumerLag
 {
-    private static readonly ConcurrentDictionary<string, IReadOnlyList<PartitionLag>> ByClient = new();
+    private readonly ConcurrentDictionary<string, IReadOnlyList<PartitionLag>> _byClient = new();
 
     /// <summary>Replaces what is known of one client (by its statistics <c>name</c>) with this statistics report.</summary>
-    public static void Record(string statisticsJson, string? consumerGroup = null)
+    public void Record(string statisticsJson, string? consumerGroup = null)
     {
         if (string.IsNullOrEmpty(statisticsJson))
         {
@@ -55,7 +56,7 @@ public static class KafkaConsumerLag
             }
         }
 
-        ByClient[client] = lags;
+        _byClient[client] = lags;
     }
 
     /// <summary>
@@ -67,11 +68,11 @@ public static class KafkaConsumerLag
         || (partition.TryGetProperty("fetch_state", out var state) && state.ValueKind == JsonValueKind.String && state.ValueEquals("active"));
 
     /// <summary>Forgets a client that is closed, so its partitions stop being reported.</summary>
-    public static void Forget(string clientName) => ByClient.TryRemove(clientName, out _);
+    public void Forget(string clientName) => _byClient.TryRemove(clientName, out _);
 
-    internal static IEnumerable<Measurement<long>> Observe()
+    internal IEnumerable<Measurement<long>> Observe()
     {
-        foreach (var lags in ByClient.Values)
+        foreach (var lags in _byClient.Values)
         {
             foreach (var lag in lags)
             {

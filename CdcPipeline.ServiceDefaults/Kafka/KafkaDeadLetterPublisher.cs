@@ -22,9 +22,12 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
     private readonly string topicSuffix;
     private readonly string service;
     private readonly KafkaDeadLetterTopics topics;
+    private readonly KafkaTelemetry telemetry;
 
-    internal KafkaDeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, string topicSuffix, string service, ILogger logger)
+    internal KafkaDeadLetterPublisher(
+        IProducer<byte[]?, byte[]?> producer, string topicSuffix, string service, KafkaTelemetry telemetry, ILogger logger)
     {
+        this.telemetry = telemetry;
         this.producer = producer;
         this.topicSuffix = topicSuffix;
         this.service = service;
@@ -77,7 +80,7 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
                 delivered = await ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
             }
 
-            KafkaTelemetry.MessagesDeadLettered.Add(
+            telemetry.MessagesDeadLettered.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
                 new(KafkaTelemetry.DestinationTag, origin.Topic),

@@ -16,10 +16,11 @@ internal sealed class CqlServerWithSession : IAsyncDisposable
 
     public CqlSession Session { get; }
 
-    public static async Task<CqlServerWithSession> StartAsync(string keyspace = "cdc_test", Action<CassandraClientSettings>? configure = null)
+    public static async Task<CqlServerWithSession> StartAsync(
+        string keyspace = "cdc_test", Action<CassandraClientSettings>? configure = null, CassandraTelemetry? telemetry = null)
     {
         var server = InMemoryCqlServer.Start();
-        var session = new CqlSession(Settings(server, configure));
+        var session = new CqlSession(Settings(server, configure), telemetry: telemetry);
         await session.ExecuteAsync($"CREATE KEYSPACE {keyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}");
         await session.ExecuteAsync($"USE {keyspace}");
         return new CqlServerWithSession(server, session);

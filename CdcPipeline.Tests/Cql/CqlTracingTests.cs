@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CdcPipeline.ServiceDefaults.Cassandra;
+using CdcPipeline.Tests.Infrastructure;
 
 namespace CdcPipeline.Tests.Cql;
 
@@ -35,7 +36,9 @@ public class CqlTracingTests
             durations.Enqueue((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
         meters.Start();
         const string keyspace = "tracing_ks";
-        await using var cql = await CqlServerWithSession.StartAsync(keyspace);
+        using var meterFactory = new TestMeterFactory();
+        using var telemetry = new CassandraTelemetry(meterFactory);
+        await using var cql = await CqlServerWithSession.StartAsync(keyspace, telemetry: telemetry);
         await cql.Session.ExecuteAsync("CREATE TABLE traced (id int PRIMARY KEY, v text)");
         var insert = await cql.Session.PrepareAsync("INSERT INTO traced (id, v) VALUES (?, ?)", Ct);
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using CdcPipeline.ServiceDefaults.Kafka;
+using CdcPipeline.Tests.Infrastructure;
 using Confluent.Kafka;
 
 namespace CdcPipeline.Tests.Kafka;
@@ -11,13 +12,15 @@ public sealed class ConsumerDisposeTests
     {
         var topic = $"dispose-{Guid.NewGuid():N}";
         var client = $"client-{Guid.NewGuid():N}";
+        using var meters = new TestMeterFactory();
+        using var telemetry = new KafkaTelemetry(meters);
         var inner = DispatchProxy.Create<IConsumer<string, byte[]>, LastReportOnDispose>();
-        ((LastReportOnDispose)(object)inner).Configure(client, topic);
-        Assert.Equal("cdc.kafka.consumer.lag", KafkaTelemetry.ConsumerLag.Name);
+        ((LastReportOnDispose)(object)inner).Configure(client, topic, telemetry.Lag);
+        Assert.Equal("cdc.kafka.consumer.lag", telemetry.ConsumerLag.Name);
         using var lag = new MetricCollector("cdc.kafka.consumer.lag", topic);
-        IConsumer<string, byte[]> consumer = new InstrumentedConsumer<string, byte[]>(inner, "g");
+        IConsumer<string, byte[]> consumer = new InstrumentedConsumer<string, byte[]>(inner, "g", telemetry);
 
-        KafkaConsumerLag.Record(
+        telemetry.Lag.Record(
             "{\"name\":\"" + client + "\",\"topics\":{\"" + topic + "\":{\"partitions\":{\"0\":{\"desired\":true,\"consumer_lag\":7}}}}}", "g");
         lag.Observe();
         Assert.Equal(7, Assert.Single(lag.Measurements).Value);
@@ -37,8 +40,10 @@ public sealed class ConsumerDisposeTests
     {
         private string name = "";
         private string topic = "";
+        private KafkaConsumerLag? lag;
 
-        public void Configure(string clientName, string topicName) => (name, topic) = (clientName, topicName);
+        public void Configure(string clientName, string topicName, KafkaConsumerLag reports) =>
+            (name, topic, lag) = (clientName, topicName, reports);
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
@@ -47,7 +52,7 @@ public sealed class ConsumerDisposeTests
                 case "get_Name":
                     return name;
                 case nameof(IDisposable.Dispose):
-                    KafkaConsumerLag.Record(
+                    lag!.Record(
                         "{\"name\":\"" + name + "\",\"topics\":{\"" + topic +
                         "\":{\"partitions\":{\"0\":{\"desired\":true,\"fetch_state\":\"active\",\"consumer_lag\":5}}}}}",
                         "g");
