@@ -21,14 +21,12 @@ internal sealed class CqlConnection : IAsyncDisposable
     private readonly TcpClient _client;
     private readonly NetworkStream _stream;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly SemaphoreSlim _streamSlots = new(MaxStreams, MaxStreams);
+    private readonly CqlStreamIds _streamIds = new(MaxStreams);
     private readonly ConcurrentDictionary<short, TaskCompletionSource<CqlFrame>> _pending = new();
-    private readonly ConcurrentStack<short> _freeStreams = new();
     private readonly ConcurrentDictionary<short, byte> _orphaned = new();
     private readonly TimeSpan _heartbeatTimeout;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
-    private int _nextFreshStream;
     private int _heartbeatRunning;
     private volatile Exception? _closeReason;
 
@@ -76,7 +74,7 @@ internal sealed class CqlConnection : IAsyncDisposable
         var connection = new CqlConnection(client, endpoint, heartbeatTimeout: timeout);
         try
         {
-            await connection.HandshakeAsync(username, password, timeout, timeoutSource.Token).ConfigureAwait(false);
+            await CqlHandshake.RunAsync(connection, username, password, timeout, timeoutSource.Token).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(keyspace))
             {
                 var use = CqlRequests.Query($"USE \"{keyspace.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", new CqlQueryParameters(CqlConsistency.One, []));
@@ -109,14 +107,14 @@ internal sealed class CqlConnection : IAsyncDisposable
         deadline.CancelAfter(timeout);
         try
         {
-            await _streamSlots.WaitAsync(deadline.Token).ConfigureAwait(false);
+            await _streamIds.WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw Timeout(opcode, timeout, "every stream id was in use");
         }
 
-        var streamId = RentStream();
+        var streamId = _streamIds.Rent();
         var completion = new TaskCompletionSource<CqlFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[streamId] = completion;
         if (_closeReason is not null)
@@ -133,7 +131,7 @@ internal sealed class CqlConnection : IAsyncDisposable
         {
             if (_pending.TryRemove(streamId, out _))
             {
-                ReturnStream(streamId);
+                _streamIds.Return(streamId);
             }
 
             throw cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : Timeout(opcode, timeout, "another request held the connection");
@@ -182,45 +180,6 @@ internal sealed class CqlConnection : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private async Task HandshakeAsync(string? username, string? password, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        await SendAsync(CqlOpcode.Options, CqlRequests.Empty(), timeout, cancellationToken).ConfigureAwait(false);
-        var response = await SendAsync(CqlOpcode.Startup, CqlRequests.Startup(), timeout, cancellationToken).ConfigureAwait(false);
-        if (response.Opcode == CqlOpcode.Ready)
-        {
-            return;
-        }
-
-        if (response.Opcode != CqlOpcode.Authenticate)
-        {
-            throw new CqlConnectionException($"Cassandra at {Endpoint} answered STARTUP with {response.Opcode}, expected READY or AUTHENTICATE.");
-        }
-
-        var authenticator = new CqlReader(response.Body).ReadString();
-        if (string.IsNullOrEmpty(username) || password is null)
-        {
-            throw new CqlException(
-                $"Cassandra at {Endpoint} requires authentication ({authenticator}) but no Username/Password is configured in the connection string.");
-        }
-
-        var token = CqlRequests.PlainAuthResponse(username, password);
-        for (var round = 0; round < 10; round++)
-        {
-            response = await SendAsync(CqlOpcode.AuthResponse, token, timeout, cancellationToken).ConfigureAwait(false);
-            if (response.Opcode == CqlOpcode.AuthSuccess)
-            {
-                return;
-            }
-
-            if (response.Opcode != CqlOpcode.AuthChallenge)
-            {
-                throw new CqlConnectionException($"Cassandra at {Endpoint} answered AUTH_RESPONSE with {response.Opcode}.");
-            }
-        }
-
-        throw new CqlException($"Cassandra at {Endpoint} kept challenging the authentication ({authenticator}); PLAIN needs a single round.");
-    }
-
     private async Task ReadLoopAsync()
     {
         try
@@ -242,7 +201,7 @@ internal sealed class CqlConnection : IAsyncDisposable
                 if (_pending.TryRemove(frame.Stream, out var completion))
                 {
                     _orphaned.TryRemove(frame.Stream, out _);
-                    ReturnStream(frame.Stream);
+                    _streamIds.Return(frame.Stream);
                     Complete(completion, frame);
                 }
             }
@@ -320,7 +279,7 @@ internal sealed class CqlConnection : IAsyncDisposable
         CqlFrame response;
         try
         {
-            response = StripPrefix(frame);
+            response = CqlResponsePrefix.Strip(frame);
         }
         catch (Exception exception) when (exception is InvalidDataException or ArgumentException or EndOfStreamException)
         {
@@ -332,33 +291,6 @@ internal sealed class CqlConnection : IAsyncDisposable
         }
 
         completion.TrySetResult(response);
-    }
-
-    /// <summary>Drops the tracing id, warnings and custom payload that flags may put before the message body.</summary>
-    internal static CqlFrame StripPrefix(CqlFrame frame)
-    {
-        if ((frame.Flags & (CqlFrame.TracingFlag | CqlFrame.WarningFlag | CqlFrame.CustomPayloadFlag)) == 0)
-        {
-            return frame;
-        }
-
-        var reader = new CqlReader(frame.Body);
-        if ((frame.Flags & CqlFrame.TracingFlag) != 0)
-        {
-            reader.ReadUuid();
-        }
-
-        if ((frame.Flags & CqlFrame.WarningFlag) != 0)
-        {
-            reader.ReadStringList();
-        }
-
-        if ((frame.Flags & CqlFrame.CustomPayloadFlag) != 0)
-        {
-            reader.ReadBytesMap();
-        }
-
-        return frame with { Body = frame.Body[reader.Position..] };
     }
 
     private void Close(Exception reason)
@@ -390,21 +322,5 @@ internal sealed class CqlConnection : IAsyncDisposable
         {
             throw new CqlConnectionException(reason.Message, reason.InnerException);
         }
-    }
-
-    private short RentStream()
-    {
-        if (_freeStreams.TryPop(out var streamId))
-        {
-            return streamId;
-        }
-
-        return (short)(Interlocked.Increment(ref _nextFreshStream) - 1);
-    }
-
-    private void ReturnStream(short streamId)
-    {
-        _freeStreams.Push(streamId);
-        _streamSlots.Release();
     }
 }

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CdcPipeline.ServiceDefaults.Cassandra.Codecs;
 using CdcPipeline.ServiceDefaults.Cassandra.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
-using Polly.Retry;
 
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
@@ -20,15 +17,9 @@ public sealed class CqlSession : IAsyncDisposable
     private readonly CassandraClientSettings _settings;
     private readonly ILogger _logger;
     private readonly CassandraTelemetry? _telemetry;
-    private readonly Lock _connectLock = new();
-    private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<(string? Keyspace, string Query), PreparedStatement> _prepared = new();
-    private readonly ResiliencePipeline _connectPipeline;
-    private CqlConnection? _connection;
-    private Task<CqlConnection>? _connecting;
-    private int _nextContactPoint;
+    private readonly CqlReconnectingConnection _connection;
     private volatile string? _keyspace;
-    private bool _disposed;
 
     /// <param name="telemetry">Where request durations are measured; none are without it.</param>
     public CqlSession(CassandraClientSettings settings, ILogger<CqlSession>? logger = null, CassandraTelemetry? telemetry = null)
@@ -39,22 +30,7 @@ public sealed class CqlSession : IAsyncDisposable
         _logger = logger ?? NullLogger<CqlSession>.Instance;
         _telemetry = telemetry;
         _keyspace = settings.Keyspace;
-        _connectPipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<CqlConnectionException>(),
-                MaxRetryAttempts = Math.Max(settings.ReconnectAttempts, 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.ReconnectBaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(10),
-                OnRetry = args =>
-                {
-                    CqlSessionLog.ConnectRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message ?? "unknown");
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        _connection = new CqlReconnectingConnection(settings, _logger, () => _keyspace, owner: this);
     }
 
     /// <summary>The keyspace unqualified table names refer to (from the settings or the last <c>USE</c>).</summary>
@@ -62,7 +38,7 @@ public sealed class CqlSession : IAsyncDisposable
 
     /// <summary>Opens the connection now instead of on the first request.</summary>
     public async Task ConnectAsync(CancellationToken cancellationToken = default) =>
-        await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
 
     public Task<CqlResult> ExecuteAsync(string cql, params object?[]? values) =>
         ExecuteAsync(CqlStatement.Simple(cql, values));
@@ -77,7 +53,7 @@ public sealed class CqlSession : IAsyncDisposable
     public Task<CqlResult> ExecuteAsync(CqlStatement statement, CqlQueryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_connection.IsDisposed, this);
         options ??= new CqlQueryOptions();
         var consistency = options.Consistency ?? _settings.DefaultConsistency;
         return InstrumentAsync(
@@ -109,7 +85,7 @@ public sealed class CqlSession : IAsyncDisposable
     public async Task<PreparedStatement> PrepareAsync(string cql, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cql);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_connection.IsDisposed, this);
         var keyspace = _keyspace;
         if (_prepared.TryGetValue((keyspace, cql), out var cached))
         {
@@ -130,7 +106,7 @@ public sealed class CqlSession : IAsyncDisposable
     public async Task BatchAsync(CqlBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_connection.IsDisposed, this);
         if (batch.Statements.Count == 0)
         {
             throw new ArgumentException("A batch needs at least one statement.", nameof(batch));
@@ -153,48 +129,21 @@ public sealed class CqlSession : IAsyncDisposable
     /// <summary>Health probe: reads <c>release_version</c> from <c>system.local</c> without a trace span.</summary>
     internal async Task<string?> ReadReleaseVersionAsync(CancellationToken cancellationToken)
     {
-        var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
         var body = CqlRequests.Query("SELECT release_version FROM system.local", new CqlQueryParameters(CqlConsistency.One, []));
         var frame = await connection.SendAsync(CqlOpcode.Query, body, _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
         var decoded = CqlResultDecoder.Decode(frame.Body);
         return decoded.Rows is [var row, ..] ? row.Get<string?>(0) : null;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Task<CqlConnection>? connecting;
-        lock (_connectLock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            connecting = _connecting;
-        }
-
-        // A connect in flight is cancelled and awaited; it disposes whatever it opened once it sees the session disposed.
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        if (connecting is not null)
-        {
-            await ((Task)connecting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        if (Interlocked.Exchange(ref _connection, null) is { } connection)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _lifetime.Dispose();
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
     private async Task SendBatchAsync(CqlConnection connection, CqlBatch batch, CqlConsistency consistency, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var children = batch.Statements
-                .Select(s => ((string?)(s.PreparedStatement is null ? s.Query : null), s.PreparedStatement?.Id, (IReadOnlyList<CqlValue>)SerializeValues(s)))
+                .Select(s => ((string?)(s.PreparedStatement is null ? s.Query : null), s.PreparedStatement?.Id, (IReadOnlyList<CqlValue>)CqlStatementValues.Serialize(s)))
                 .ToList();
             var body = CqlRequests.Batch(batch.Type, children, consistency, batch.SerialConsistency, batch.Timestamp);
             try
@@ -227,7 +176,7 @@ public sealed class CqlSession : IAsyncDisposable
         string? errorType = null;
         try
         {
-            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
             CqlActivities.SetServer(activity, connection.Endpoint);
             return await run(connection, activity).ConfigureAwait(false);
         }
@@ -253,7 +202,7 @@ public sealed class CqlSession : IAsyncDisposable
             var prepared = statement.PreparedStatement;
             var parameters = new CqlQueryParameters(
                 consistency,
-                SerializeValues(statement),
+                CqlStatementValues.Serialize(statement),
                 // Never skip_metadata: v4 has no result metadata id, so rows of a prepared SELECT * after the table
                 // changed could not be told apart from rows shaped as prepared. The metadata each page carries is small.
                 SkipMetadata: false,
@@ -295,29 +244,6 @@ public sealed class CqlSession : IAsyncDisposable
         }
     }
 
-    private static List<CqlValue> SerializeValues(CqlStatement statement)
-    {
-        var values = new List<CqlValue>(statement.Values.Count);
-        for (var i = 0; i < statement.Values.Count; i++)
-        {
-            var value = statement.Values[i];
-            var variable = statement.PreparedStatement?.Variables[i];
-            try
-            {
-                values.Add(value is null or CqlUnset || variable is not null
-                    ? CqlCodec.Serialize(variable?.Type ?? CqlType.Of(CqlTypeCode.Blob), value)
-                    : CqlCodec.Serialize(CqlCodec.InferType(value), value));
-            }
-            catch (Exception exception) when (exception is ArgumentException or OverflowException or InvalidCastException)
-            {
-                var name = variable is null ? $"value {i}" : $"bind variable '{variable.Name}' ({variable.Type})";
-                throw new ArgumentException($"Cannot send {name} of '{statement.Query}': {exception.Message}", exception);
-            }
-        }
-
-        return values;
-    }
-
     private async Task ReprepareAsync(CqlConnection connection, PreparedStatement statement, CancellationToken cancellationToken)
     {
         CqlSessionLog.Reprepare(_logger, statement.Query);
@@ -335,78 +261,5 @@ public sealed class CqlSession : IAsyncDisposable
         }
 
         return new PreparedStatement(cql, keyspace, decoded.PreparedId!, decoded.Variables!, decoded.PartitionKeyIndexes!, decoded.Columns!);
-    }
-
-    /// <summary>
-    /// Returns the open connection, or joins the one connect attempt in flight (starting it when there is none), so
-    /// concurrent callers share one backoff cycle and all see its outcome at once instead of each running their own.
-    /// </summary>
-    private async Task<CqlConnection> GetConnectionAsync(CancellationToken cancellationToken)
-    {
-        var current = Volatile.Read(ref _connection);
-        if (current is { IsOpen: true })
-        {
-            return current;
-        }
-
-        Task<CqlConnection> connecting;
-        lock (_connectLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is { IsOpen: true } open)
-            {
-                return open;
-            }
-
-            if (_connecting is null || _connecting.IsCompleted)
-            {
-                _connecting = ConnectWithRetriesAsync(_connection);
-            }
-
-            connecting = _connecting;
-        }
-
-        return await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<CqlConnection> ConnectWithRetriesAsync(CqlConnection? lost)
-    {
-        await Task.Yield();
-        if (lost is not null)
-        {
-            CqlSessionLog.ConnectionLost(_logger, lost.Endpoint);
-            await lost.DisposeAsync().ConfigureAwait(false);
-            Interlocked.CompareExchange(ref _connection, null, lost);
-        }
-
-        CqlConnection connection;
-        try
-        {
-            connection = await _connectPipeline.ExecuteAsync(
-                async token =>
-                {
-                    var host = _settings.ContactPoints[(int)((uint)(Interlocked.Increment(ref _nextContactPoint) - 1) % _settings.ContactPoints.Count)];
-                    return await CqlConnection.OpenAsync(host, _settings.Port, _settings.Username, _settings.Password, _keyspace, _settings.ConnectTimeout, token)
-                        .ConfigureAwait(false);
-                },
-                _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException exception) when (_lifetime.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException($"The {nameof(CqlSession)} was disposed while it was connecting.", exception);
-        }
-
-        lock (_connectLock)
-        {
-            if (!_disposed)
-            {
-                CqlSessionLog.Connected(_logger, connection.Endpoint);
-                Volatile.Write(ref _connection, connection);
-                return connection;
-            }
-        }
-
-        await connection.DisposeAsync().ConfigureAwait(false);
-        throw new ObjectDisposedException($"The {nameof(CqlSession)} was disposed while it was connecting.");
     }
 }

@@ -105,7 +105,7 @@ public class CqlWireFormatTests
             "00000001"); // RESULT Void
 
         var read = await CqlFrame.ReadAsync(new MemoryStream(frame), TestContext.Current.CancellationToken);
-        var stripped = CqlConnection.StripPrefix(read!);
+        var stripped = CqlResponsePrefix.Strip(read!);
 
         Assert.Equal((5, CqlOpcode.Result), (stripped.Stream, stripped.Opcode));
         Assert.Equal("00000001", Convert.ToHexString(stripped.Body));
