@@ -15,7 +15,7 @@ public sealed record ConnectorDefinition(string Name, IReadOnlyDictionary<string
     public const string DatabasePortKey = "database.port";
     public const string DatabaseNameKey = "database.dbname";
 
-    private static readonly string[] s_databaseKeys = [DatabaseHostnameKey, DatabasePortKey, DatabaseNameKey];
+    private static readonly string[] DatabaseKeys = [DatabaseHostnameKey, DatabasePortKey, DatabaseNameKey];
 
     /// <summary>The prefix of every change topic (<c>{prefix}.public.users</c>).</summary>
     public string TopicPrefix => Setting(TopicPrefixKey);
@@ -34,7 +34,7 @@ public sealed record ConnectorDefinition(string Name, IReadOnlyDictionary<string
     {
         ArgumentNullException.ThrowIfNull(database);
 
-        if (s_databaseKeys.FirstOrDefault(Config.ContainsKey) is { } given)
+        if (DatabaseKeys.FirstOrDefault(Config.ContainsKey) is { } given)
         {
             throw new InvalidDataException(
                 $"Connector '{Name}' sets '{given}': remove it from the connector file, the AppHost sets it from the '{database.Name}' resource.");

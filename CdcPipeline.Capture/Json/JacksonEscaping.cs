@@ -13,7 +13,7 @@ namespace CdcPipeline.Capture.Json;
 /// </remarks>
 internal static class JacksonEscaping
 {
-    private static readonly byte[] s_hex = "0123456789ABCDEF"u8.ToArray();
+    private static readonly byte[] Hex = "0123456789ABCDEF"u8.ToArray();
 
     public static readonly SearchValues<byte> NeedsEscape = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
@@ -42,8 +42,8 @@ internal static class JacksonEscaping
         destination[1] = (byte)'u';
         destination[2] = (byte)'0';
         destination[3] = (byte)'0';
-        destination[4] = s_hex[value >> 4];
-        destination[5] = s_hex[value & 0xF];
+        destination[4] = Hex[value >> 4];
+        destination[5] = Hex[value & 0xF];
         return 6;
     }
 }

@@ -17,7 +17,7 @@ namespace CdcPipeline.Capture.Schema;
 /// </remarks>
 internal static partial class DefaultValueParser
 {
-    private static readonly HashSet<string> s_currentDateTimes =
+    private static readonly HashSet<string> CurrentDateTimes =
         new(["current_timestamp", "current_time", "current_date", "localtime", "localtimestamp"], StringComparer.Ordinal);
 
     public static byte[]? Parse(ColumnType type, string? expression)
@@ -39,7 +39,7 @@ internal static partial class DefaultValueParser
 
     private static string? Extract(string expression, string placeholder)
     {
-        if (FunctionCall().IsMatch(expression) || s_currentDateTimes.Contains(expression.ToLowerInvariant()))
+        if (FunctionCall().IsMatch(expression) || CurrentDateTimes.Contains(expression.ToLowerInvariant()))
         {
             return placeholder;
         }

@@ -11,7 +11,7 @@ namespace CdcPipeline.Capture.Snapshot;
 internal sealed class BinaryCopyReader(Stream stream)
 {
     /// <summary><c>PGCOPY\n\377\r\n\0</c>.</summary>
-    private static readonly byte[] s_signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
+    private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
 
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
@@ -58,7 +58,7 @@ internal sealed class BinaryCopyReader(Stream stream)
     {
         await FillAsync(19, cancellationToken).ConfigureAwait(false);
         var header = _buffer.AsSpan(_start, 19);
-        if (!header[..11].SequenceEqual(s_signature))
+        if (!header[..11].SequenceEqual(Signature))
         {
             throw new InvalidDataException("The snapshot's COPY output does not start with PostgreSQL's binary COPY signature.");
         }

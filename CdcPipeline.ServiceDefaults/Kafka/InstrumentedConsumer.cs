@@ -10,11 +10,11 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue> inner, string? group, KafkaTelemetry telemetry) : IConsumer<TKey, TValue>
 {
     // The handle is gone after Close: the name is kept to forget the client's lag.
-    private readonly string name = inner.Name;
+    private readonly string _name = inner.Name;
 
     public Handle Handle => inner.Handle;
 
-    public string Name => name;
+    public string Name => _name;
 
     public string MemberId => inner.MemberId;
 
@@ -125,7 +125,7 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
         }
         finally
         {
-            telemetry.Lag.Forget(name);
+            telemetry.Lag.Forget(_name);
         }
     }
 
@@ -138,7 +138,7 @@ internal sealed class InstrumentedConsumer<TKey, TValue>(IConsumer<TKey, TValue>
         }
         finally
         {
-            telemetry.Lag.Forget(name);
+            telemetry.Lag.Forget(_name);
         }
     }
 }

@@ -18,24 +18,24 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
     /// <summary>How much of a value too large for the dead-letter topic its dead letter keeps.</summary>
     public const int TruncatedValueBytes = 64 * 1024;
 
-    private readonly IProducer<byte[]?, byte[]?> producer;
-    private readonly string topicSuffix;
-    private readonly string service;
-    private readonly KafkaDeadLetterTopics topics;
-    private readonly KafkaTelemetry telemetry;
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly string _topicSuffix;
+    private readonly string _service;
+    private readonly KafkaDeadLetterTopics _topics;
+    private readonly KafkaTelemetry _telemetry;
 
     internal KafkaDeadLetterPublisher(
         IProducer<byte[]?, byte[]?> producer, string topicSuffix, string service, KafkaTelemetry telemetry, ILogger logger)
     {
-        this.telemetry = telemetry;
-        this.producer = producer;
-        this.topicSuffix = topicSuffix;
-        this.service = service;
-        topics = new KafkaDeadLetterTopics(new DependentAdminClientBuilder(producer.Handle).Build(), logger);
+        _telemetry = telemetry;
+        _producer = producer;
+        _topicSuffix = topicSuffix;
+        _service = service;
+        _topics = new KafkaDeadLetterTopics(new DependentAdminClientBuilder(_producer.Handle).Build(), logger);
     }
 
     /// <summary>The dead-letter topic of <paramref name="originTopic"/>.</summary>
-    public string DeadLetterTopic(string originTopic) => originTopic + topicSuffix;
+    public string DeadLetterTopic(string originTopic) => originTopic + _topicSuffix;
 
     /// <summary>
     /// Writes the dead letter of <paramref name="origin"/> and waits for the cluster's acknowledgement; then counts it
@@ -64,7 +64,7 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
             Headers = Headers(origin, reason.Text, reason.Error),
         };
 
-        await topics.EnsureAsync(origin.Topic, topic).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _topics.EnsureAsync(origin.Topic, topic).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             TopicPartitionOffset delivered;
@@ -80,12 +80,12 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
                 delivered = await ProduceAsync(topic, message, cancellationToken).ConfigureAwait(false);
             }
 
-            telemetry.MessagesDeadLettered.Add(
+            _telemetry.MessagesDeadLettered.Add(
                 1,
                 new(KafkaTelemetry.SystemTag, KafkaTelemetry.System),
                 new(KafkaTelemetry.DestinationTag, origin.Topic),
                 new(KafkaTelemetry.DeadLetterKindTag, reason.KindName),
-                new(KafkaTelemetry.ServiceTag, service));
+                new(KafkaTelemetry.ServiceTag, _service));
             return delivered;
         }
         catch (ProduceException<byte[]?, byte[]?> e)
@@ -96,7 +96,7 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
     }
 
     private async Task<TopicPartitionOffset> ProduceAsync(string topic, Message<byte[]?, byte[]?> message, CancellationToken cancellationToken) =>
-        (await producer.ProduceAsync(topic, message, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false))
+        (await _producer.ProduceAsync(topic, message, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false))
         .TopicPartitionOffset;
 
     private static Headers Headers(ConsumeResult<byte[]?, byte[]?> origin, string reason, Exception? error)
@@ -128,8 +128,8 @@ public sealed class KafkaDeadLetterPublisher : IDisposable
 
     public void Dispose()
     {
-        topics.Dispose();
-        producer.Flush(TimeSpan.FromSeconds(10));
-        producer.Dispose();
+        _topics.Dispose();
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
     }
 }

@@ -16,12 +16,12 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 internal sealed partial class KafkaDeadLetterTopics(IAdminClient admin, ILogger logger) : IDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, Lazy<Task>> ensured = new(StringComparer.Ordinal);
-    private int unsupportedLogged;
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _ensured = new(StringComparer.Ordinal);
+    private int _unsupportedLogged;
 
     /// <summary>Completes once <paramref name="deadLetterTopic"/> exists or could not be created (then produce decides).</summary>
     public Task EnsureAsync(string originTopic, string deadLetterTopic) =>
-        ensured.GetOrAdd(deadLetterTopic, _ => new Lazy<Task>(() => Task.Run(() => CreateAsync(originTopic, deadLetterTopic)))).Value;
+        _ensured.GetOrAdd(deadLetterTopic, _ => new Lazy<Task>(() => Task.Run(() => CreateAsync(originTopic, deadLetterTopic)))).Value;
 
     private async Task CreateAsync(string originTopic, string deadLetterTopic)
     {
@@ -60,14 +60,14 @@ internal sealed partial class KafkaDeadLetterTopics(IAdminClient admin, ILogger 
         catch (KafkaException e)
         {
             // Tried again with the next dead letter; this one is produced anyway (the topic may exist or be auto-created).
-            ensured.TryRemove(deadLetterTopic, out _);
+            _ensured.TryRemove(deadLetterTopic, out _);
             NotCreated(logger, deadLetterTopic, e.Error.Code, e.Error.Reason);
         }
     }
 
     private void Unsupported(string reason)
     {
-        if (Interlocked.Exchange(ref unsupportedLogged, 1) == 0)
+        if (Interlocked.Exchange(ref _unsupportedLogged, 1) == 0)
         {
             AdministrationUnsupported(logger, reason);
         }

@@ -18,8 +18,8 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
     private static readonly string[] ConnectionProperties =
         ["bootstrap.servers", "enable.ssl.certificate.verification", "client.dns.lookup", "broker.address.family", "client.id"];
 
-    private readonly Lazy<IAdminClient> admin;
-    private readonly string bootstrapServers;
+    private readonly Lazy<IAdminClient> _admin;
+    private readonly string _bootstrapServers;
 
     public KafkaHealthCheck(IEnumerable<KeyValuePair<string, string>> clientConfig)
     {
@@ -31,8 +31,8 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
             // Logs of a cluster that is down are the health status's business, not the log's.
             LogConnectionClose = false,
         };
-        bootstrapServers = config.BootstrapServers;
-        admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build());
+        _bootstrapServers = config.BootstrapServers;
+        _admin = new Lazy<IAdminClient>(() => new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build());
     }
 
     /// <summary>The client's settings that say how to reach and authenticate to the brokers.</summary>
@@ -46,7 +46,7 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
     {
         try
         {
-            var cluster = await admin.Value.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = Timeout })
+            var cluster = await _admin.Value.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = Timeout })
                 .WaitAsync(Timeout + TimeSpan.FromSeconds(1), cancellationToken)
                 .ConfigureAwait(false);
             return HealthCheckResult.Healthy(
@@ -57,16 +57,16 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
         {
             return new HealthCheckResult(
                 context.Registration.FailureStatus,
-                $"Kafka cluster at {bootstrapServers} did not answer: {e.Message}",
+                $"Kafka cluster at {_bootstrapServers} did not answer: {e.Message}",
                 e);
         }
     }
 
     public void Dispose()
     {
-        if (admin.IsValueCreated)
+        if (_admin.IsValueCreated)
         {
-            admin.Value.Dispose();
+            _admin.Value.Dispose();
         }
     }
 }

@@ -14,7 +14,7 @@ public static class KafkaTraceContext
 {
     public const string TraceParentHeader = "traceparent";
 
-    private static readonly string[] s_w3cHeaders = [TraceParentHeader, "tracestate", "baggage"];
+    private static readonly string[] W3cHeaders = [TraceParentHeader, "tracestate", "baggage"];
 
     static KafkaTraceContext()
     {
@@ -35,7 +35,7 @@ public static class KafkaTraceContext
             return;
         }
 
-        foreach (var name in s_w3cHeaders)
+        foreach (var name in W3cHeaders)
         {
             headers.Remove(name);
         }

@@ -12,9 +12,9 @@ namespace CdcPipeline.AppHost.Local.Kafka;
 /// </summary>
 public sealed class MockKafkaCluster : IDisposable
 {
-    private readonly Lock gate = new();
-    private IntPtr handle;
-    private IntPtr cluster;
+    private readonly Lock _gate = new();
+    private IntPtr _handle;
+    private IntPtr _cluster;
 
     public MockKafkaCluster(int brokerCount = 3)
     {
@@ -26,27 +26,27 @@ public sealed class MockKafkaCluster : IDisposable
         var error = new byte[512];
         // The host handle only keeps the cluster's books: it has no bootstrap servers and nothing to log.
         LibRdKafka.SetOrDestroy(conf, "log_level", "0");
-        handle = LibRdKafka.rd_kafka_new(LibRdKafka.ProducerType, conf, error, (UIntPtr)error.Length);
-        if (handle == IntPtr.Zero)
+        _handle = LibRdKafka.rd_kafka_new(LibRdKafka.ProducerType, conf, error, (UIntPtr)error.Length);
+        if (_handle == IntPtr.Zero)
         {
             LibRdKafka.rd_kafka_conf_destroy(conf);
             throw new InvalidOperationException($"rd_kafka_new failed: {Text(error)}");
         }
 
-        cluster = LibRdKafka.rd_kafka_mock_cluster_new(handle, brokerCount);
-        if (cluster == IntPtr.Zero)
+        _cluster = LibRdKafka.rd_kafka_mock_cluster_new(_handle, brokerCount);
+        if (_cluster == IntPtr.Zero)
         {
-            LibRdKafka.rd_kafka_destroy(handle);
-            handle = IntPtr.Zero;
+            LibRdKafka.rd_kafka_destroy(_handle);
+            _handle = IntPtr.Zero;
             throw new InvalidOperationException("rd_kafka_mock_cluster_new returned no cluster.");
         }
 
-        BootstrapServers = Marshal.PtrToStringUTF8(LibRdKafka.rd_kafka_mock_cluster_bootstraps(cluster))
+        BootstrapServers = Marshal.PtrToStringUTF8(LibRdKafka.rd_kafka_mock_cluster_bootstraps(_cluster))
             ?? throw new InvalidOperationException("The mock cluster reported no bootstrap servers.");
         // Metadata names broker 1 as controller so DescribeCluster and admin clients find one.
-        LibRdKafka.rd_kafka_mock_set_controller_id(cluster, 1);
+        LibRdKafka.rd_kafka_mock_set_controller_id(_cluster, 1);
         // The mock's default 3 s delay before the first group assignment only slows every consumer's start down.
-        LibRdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
+        LibRdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, 0);
     }
 
     /// <summary>Brokers have ids 1 .. <see cref="BrokerCount"/>.</summary>
@@ -107,19 +107,19 @@ public sealed class MockKafkaCluster : IDisposable
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
             // The cluster belongs to its rk: it is destroyed first.
-            if (cluster != IntPtr.Zero)
+            if (_cluster != IntPtr.Zero)
             {
-                LibRdKafka.rd_kafka_mock_cluster_destroy(cluster);
-                cluster = IntPtr.Zero;
+                LibRdKafka.rd_kafka_mock_cluster_destroy(_cluster);
+                _cluster = IntPtr.Zero;
             }
 
-            if (handle != IntPtr.Zero)
+            if (_handle != IntPtr.Zero)
             {
-                LibRdKafka.rd_kafka_destroy(handle);
-                handle = IntPtr.Zero;
+                LibRdKafka.rd_kafka_destroy(_handle);
+                _handle = IntPtr.Zero;
             }
         }
     }
@@ -128,8 +128,8 @@ public sealed class MockKafkaCluster : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(cluster == IntPtr.Zero, this);
-            return cluster;
+            ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+            return _cluster;
         }
     }
 

@@ -15,7 +15,7 @@ internal static class PostgresNumeric
     private const ushort PositiveInfinity = 0xD000;
     private const ushort NegativeInfinity = 0xF000;
 
-    private static readonly long[] s_powersOf10 =
+    private static readonly long[] PowersOf10 =
     [
         1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
         100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
@@ -73,7 +73,7 @@ internal static class PostgresNumeric
                 var exponent = (4 * (weight - (i / 2))) + scale;
                 if (exponent >= 0)
                 {
-                    if (exponent >= s_powersOf10.Length)
+                    if (exponent >= PowersOf10.Length)
                     {
                         if (digit != 0)
                         {
@@ -83,7 +83,7 @@ internal static class PostgresNumeric
                         continue;
                     }
 
-                    unscaled = checked(unscaled + checked(digit * s_powersOf10[exponent]));
+                    unscaled = checked(unscaled + checked(digit * PowersOf10[exponent]));
                 }
                 else
                 {
@@ -116,7 +116,7 @@ internal static class PostgresNumeric
 
     private static long DivideExactly(long digit, int exponent)
     {
-        var divisor = exponent < s_powersOf10.Length ? s_powersOf10[exponent] : long.MaxValue;
+        var divisor = exponent < PowersOf10.Length ? PowersOf10[exponent] : long.MaxValue;
         if (digit % divisor != 0)
         {
             throw new FormatException("a numeric value with more fraction digits than the column's scale");

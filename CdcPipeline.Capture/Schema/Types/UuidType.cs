@@ -7,7 +7,7 @@ internal sealed class UuidType : ColumnType
 {
     public static readonly UuidType Instance = new();
 
-    private static readonly byte[] s_hex = "0123456789abcdef"u8.ToArray();
+    private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
 
     public override string ConnectType => "string";
 
@@ -30,8 +30,8 @@ internal sealed class UuidType : ColumnType
                 text[at++] = (byte)'-';
             }
 
-            text[at++] = s_hex[bytes[i] >> 4];
-            text[at++] = s_hex[bytes[i] & 0xF];
+            text[at++] = Hex[bytes[i] >> 4];
+            text[at++] = Hex[bytes[i] & 0xF];
         }
 
         text[at++] = (byte)'"';
