@@ -3,7 +3,7 @@ namespace CdcPipeline.AppHost;
 /// <summary>
 /// Every container image of the pipeline, pinned in one place. Never a floating tag.
 /// </summary>
-public static class ContainerImageTags
+internal static class ContainerImageTags
 {
     public const string DockerHubRegistry = "docker.io";
 

@@ -8,7 +8,7 @@ namespace CdcPipeline.AppHost;
 /// <see cref="EphemeralVolumesSetting"/> set to <c>true</c> (tests) inside the container only, so every run
 /// starts from empty state and no run depends on what an earlier run (with another password) left behind.
 /// </summary>
-public static class PersistentData
+internal static class PersistentData
 {
     /// <summary>Configuration key: <c>true</c> adds no persistent volumes.</summary>
     public const string EphemeralVolumesSetting = "CdcPipeline:EphemeralVolumes";

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.Capture;
 
-public static class CaptureServiceExtensions
+internal static class CaptureServiceExtensions
 {
     /// <summary>The Kafka connection (<c>ConnectionStrings:kafka</c>).</summary>
     public const string KafkaConnectionName = "kafka";

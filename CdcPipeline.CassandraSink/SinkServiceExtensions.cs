@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.CassandraSink;
 
-public static class SinkServiceExtensions
+internal static class SinkServiceExtensions
 {
     /// <summary>
     /// The sink: a Kafka consumer of the change topics (connection <c>kafka</c>), the dead-letter publisher, a CQL

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.Consumer;
 
-public static class ConsumerServiceExtensions
+internal static class ConsumerServiceExtensions
 {
     /// <summary>The tables the Consumer writes.</summary>
     private static readonly PipelineSchema ConsumedSchema = new(["public.users", "public.orders"]);

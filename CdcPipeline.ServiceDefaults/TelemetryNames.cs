@@ -1,7 +1,7 @@
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>The activity sources and meters every CdcPipeline service exports.</summary>
-public static class TelemetryNames
+internal static class TelemetryNames
 {
     public static readonly string[] ActivitySources = ["CdcPipeline.*", "Npgsql"];
 

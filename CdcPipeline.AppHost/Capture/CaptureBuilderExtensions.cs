@@ -2,7 +2,7 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace CdcPipeline.AppHost.Capture;
 
-public static class CaptureBuilderExtensions
+internal static class CaptureBuilderExtensions
 {
     /// <summary>
     /// Adds <c>CdcPipeline.Capture</c>, the built-in change capture: it reads <paramref name="database"/>'s WAL through

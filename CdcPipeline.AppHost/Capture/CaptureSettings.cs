@@ -8,7 +8,7 @@ namespace CdcPipeline.AppHost.Capture;
 /// Debezium and the built-in <c>CdcPipeline.Capture</c> take every setting they share from that one file, so the two
 /// capture modes write the same topics the same way and cannot drift apart.
 /// </summary>
-public sealed record CaptureSettings(
+internal sealed record CaptureSettings(
     string TopicPrefix,
     string SlotName,
     string PublicationName,

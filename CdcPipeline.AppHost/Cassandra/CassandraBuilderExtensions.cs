@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CdcPipeline.AppHost.Cassandra;
 
-public static class CassandraBuilderExtensions
+internal static class CassandraBuilderExtensions
 {
     /// <summary>How long one health check waits for the CQL endpoint's address before it reports that there is none yet.</summary>
     public static TimeSpan EndpointAllocationWait { get; } = TimeSpan.FromSeconds(1);

@@ -8,7 +8,7 @@ namespace CdcPipeline.AppHost.Cassandra;
 /// <c>SELECT release_version FROM system.local</c>): the handshake and a query the sink depends on, not only an open port.
 /// </summary>
 /// <param name="connectionString">The resource's connection string (<c>Contact Points=...;Port=...</c>), null while unknown.</param>
-public sealed class CassandraHealthCheck(Func<CancellationToken, ValueTask<string?>> connectionString, TimeSpan timeout) : IHealthCheck
+internal sealed class CassandraHealthCheck(Func<CancellationToken, ValueTask<string?>> connectionString, TimeSpan timeout) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

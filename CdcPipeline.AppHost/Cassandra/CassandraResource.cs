@@ -3,7 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 namespace CdcPipeline.AppHost.Cassandra;
 
 /// <summary>An Apache Cassandra node. Its connection string is <c>Contact Points=host;Port=port</c>.</summary>
-public sealed class CassandraResource(string name) : ContainerResource(name), IResourceWithConnectionString
+internal sealed class CassandraResource(string name) : ContainerResource(name), IResourceWithConnectionString
 {
     public const string PrimaryEndpointName = "tcp";
     public const int NativeTransportPort = 9042;

@@ -9,7 +9,7 @@ namespace CdcPipeline.AppHost.Dashboard;
 /// the dashboard as its own process, and a port another program holds only shows up there as a bind failure; this
 /// finds it before anything starts.
 /// </summary>
-public static class DashboardPorts
+internal static class DashboardPorts
 {
     /// <summary>The settings that carry the dashboard's URLs, each possibly a <c>;</c>-separated list.</summary>
     public static readonly string[] Settings =

@@ -8,7 +8,7 @@ namespace CdcPipeline.AppHost.Debezium;
 /// A Kafka Connect connector as the repository keeps it: <c>{"name": ..., "config": {...}}</c>, the body
 /// Connect's <c>POST /connectors</c> accepts. Credentials are placeholders resolved by the worker.
 /// </summary>
-public sealed record ConnectorDefinition(string Name, IReadOnlyDictionary<string, string> Config)
+internal sealed record ConnectorDefinition(string Name, IReadOnlyDictionary<string, string> Config)
 {
     public const string TopicPrefixKey = "topic.prefix";
     public const string DatabaseHostnameKey = "database.hostname";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CdcPipeline.AppHost.Debezium;
 
 /// <summary>How a connector's status from Kafka Connect shows on its dashboard resource.</summary>
-public static class ConnectorSnapshots
+internal static class ConnectorSnapshots
 {
     public const string StateProperty = "connector.state";
     public const string TasksProperty = "connector.tasks";

@@ -1,12 +1,12 @@
 namespace CdcPipeline.AppHost.Debezium;
 
 /// <summary>The state of one connector task as <c>GET /connectors/{name}/status</c> reports it.</summary>
-public sealed record ConnectorTaskStatus(int Id, string State, string? WorkerId, string? Trace);
+internal sealed record ConnectorTaskStatus(int Id, string State, string? WorkerId, string? Trace);
 
 /// <summary>
 /// A connector's state from <c>GET /connectors/{name}/status</c>: the connector's own state plus its tasks'.
 /// </summary>
-public sealed record ConnectorStatus(string Name, string State, string? WorkerId, string? Trace, IReadOnlyList<ConnectorTaskStatus> Tasks)
+internal sealed record ConnectorStatus(string Name, string State, string? WorkerId, string? Trace, IReadOnlyList<ConnectorTaskStatus> Tasks)
 {
     public const string Running = "RUNNING";
     public const string Failed = "FAILED";

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CdcPipeline.AppHost.Debezium;
 
-public static class DebeziumBuilderExtensions
+internal static class DebeziumBuilderExtensions
 {
     /// <summary>
     /// Adds a Debezium Kafka Connect worker storing its configs, offsets and status in <paramref name="kafka"/>

@@ -3,7 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 namespace CdcPipeline.AppHost.Debezium;
 
 /// <summary>A Kafka Connect worker with the Debezium connectors (<c>quay.io/debezium/connect</c>).</summary>
-public sealed class DebeziumConnectResource(string name) : ContainerResource(name)
+internal sealed class DebeziumConnectResource(string name) : ContainerResource(name)
 {
     public const string HttpEndpointName = "http";
     public const int RestPort = 8083;

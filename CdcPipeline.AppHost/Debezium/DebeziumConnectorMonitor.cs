@@ -10,7 +10,7 @@ namespace CdcPipeline.AppHost.Debezium;
 /// alone), then publishes the connector's state to its dashboard resource until the AppHost stops. No failure
 /// of the worker or of its answers stops the AppHost: it shows on the connector resource and polling goes on.
 /// </summary>
-public sealed partial class DebeziumConnectorMonitor(
+internal sealed partial class DebeziumConnectorMonitor(
     DebeziumConnectorResource connector,
     ResourceNotificationService notifications,
     ResourceLoggerService resourceLogs,

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace CdcPipeline.AppHost.Debezium;
 
 /// <summary>What <see cref="KafkaConnectClient.EnsureConnectorAsync"/> did.</summary>
-public enum ConnectorRegistrationOutcome
+internal enum ConnectorRegistrationOutcome
 {
     Created,
     Updated,
@@ -13,7 +13,7 @@ public enum ConnectorRegistrationOutcome
 }
 
 /// <summary>A Kafka Connect REST call that did not succeed; carries Connect's own error message.</summary>
-public sealed class KafkaConnectException(HttpStatusCode statusCode, string message) : Exception(message)
+internal sealed class KafkaConnectException(HttpStatusCode statusCode, string message) : Exception(message)
 {
     public HttpStatusCode StatusCode { get; } = statusCode;
 }
@@ -22,7 +22,7 @@ public sealed class KafkaConnectException(HttpStatusCode statusCode, string mess
 /// The few calls of the Kafka Connect REST API the AppHost needs. The <see cref="HttpClient"/> has the
 /// worker's address as its base address.
 /// </summary>
-public sealed class KafkaConnectClient(HttpClient http)
+internal sealed class KafkaConnectClient(HttpClient http)
 {
     /// <summary>
     /// Makes the worker run <paramref name="connector"/> with exactly its configuration: creates it, updates

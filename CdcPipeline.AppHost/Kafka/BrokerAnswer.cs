@@ -6,7 +6,7 @@ namespace CdcPipeline.AppHost.Kafka;
 /// What one bootstrap address answered to a metadata request: the broker that answered and the brokers it lists,
 /// or why it did not answer. <see cref="AnsweredBy"/> is -1 when the client did not know the answering broker's id.
 /// </summary>
-public sealed record BrokerAnswer(string Address, int AnsweredBy, IReadOnlyList<BrokerMetadata> Brokers, string? Error = null)
+internal sealed record BrokerAnswer(string Address, int AnsweredBy, IReadOnlyList<BrokerMetadata> Brokers, string? Error = null)
 {
     public static BrokerAnswer Failed(string address, string error) => new(address, -1, [], error);
 

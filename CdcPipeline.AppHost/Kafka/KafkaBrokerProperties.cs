@@ -8,7 +8,7 @@ namespace CdcPipeline.AppHost.Kafka;
 /// replication settings the pipeline relies on. Each entry is one container argument <c>key=value</c>
 /// (see <see cref="KafkaBrokerStartup"/>).
 /// </summary>
-public static class KafkaBrokerProperties
+internal static class KafkaBrokerProperties
 {
     public static IEnumerable<object> For(KafkaClusterResource cluster, KafkaBrokerResource broker)
     {

@@ -14,7 +14,7 @@ namespace CdcPipeline.AppHost.Kafka;
 /// </remarks>
 /// <param name="name">The resource name, also the host name other containers use (<c>kafka-1</c>).</param>
 /// <param name="nodeId">The KRaft node id, unique in the cluster.</param>
-public sealed class KafkaBrokerResource(string name, int nodeId) : ContainerResource(name)
+internal sealed class KafkaBrokerResource(string name, int nodeId) : ContainerResource(name)
 {
     /// <summary>Listener for processes on the host (the services), advertised with its allocated host port.</summary>
     public const string HostEndpointName = "tcp";

@@ -15,7 +15,7 @@ namespace CdcPipeline.AppHost.Kafka;
 /// (<c>--ignore-formatted</c>, so the persistent volume keeps its data), then replaces itself with
 /// <c>kafka-server-start.sh</c>. Both scripts ship in every Kafka distribution under <c>bin/</c>.
 /// </remarks>
-public static class KafkaBrokerStartup
+internal static class KafkaBrokerStartup
 {
     /// <summary>Where the Kafka distribution lives in <c>apache/kafka</c> images.</summary>
     public const string ImageKafkaHome = "/opt/kafka";

@@ -14,7 +14,7 @@ namespace CdcPipeline.AppHost.Kafka;
 /// protocol has no portable request for the voter set here (librdkafka has no DescribeQuorum), so the brokers'
 /// lists are the evidence.
 /// </remarks>
-public static class KafkaClusterAssessment
+internal static class KafkaClusterAssessment
 {
     public static HealthCheckResult Assess(IReadOnlyList<BrokerAnswer> answers, int expectedBrokers)
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.AppHost.Kafka;
 
-public static partial class KafkaClusterBuilderExtensions
+internal static partial class KafkaClusterBuilderExtensions
 {
     /// <summary>A fixed KRaft cluster id (base64 of 16 bytes): the persistent volumes stay valid across runs.</summary>
     public const string DefaultClusterId = "Y2RjLXBpcGVsaW5lLWtyYQ";

@@ -8,7 +8,7 @@ namespace CdcPipeline.AppHost.Kafka;
 /// <see cref="KafkaClusterAssessment"/> decide: one reachable broker is not a cluster that can hold replication
 /// factor 3 with min ISR 2, and three brokers that each see only themselves are three clusters.
 /// </summary>
-public sealed class KafkaClusterHealthCheck(
+internal sealed class KafkaClusterHealthCheck(
     Func<CancellationToken, ValueTask<string?>> bootstrapServers,
     int expectedBrokers,
     TimeSpan metadataTimeout,

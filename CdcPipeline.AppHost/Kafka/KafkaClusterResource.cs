@@ -6,7 +6,7 @@ namespace CdcPipeline.AppHost.Kafka;
 /// A KRaft cluster of <see cref="KafkaBrokerResource"/> nodes. Its connection string is the bootstrap
 /// list of the brokers' host listeners, so a service referencing <c>kafka</c> can reach every broker.
 /// </summary>
-public sealed class KafkaClusterResource(string name, string clusterId) : Resource(name), IResourceWithConnectionString
+internal sealed class KafkaClusterResource(string name, string clusterId) : Resource(name), IResourceWithConnectionString
 {
     private readonly List<KafkaBrokerResource> _brokers = [];
 

@@ -4,7 +4,7 @@ using CdcPipeline.ServiceDefaults.Kafka;
 namespace CdcPipeline.AppHost.Kafka;
 
 /// <summary>A topic and the partitions the services expect it to have.</summary>
-public sealed record KafkaTopic(string Name, int Partitions);
+internal sealed record KafkaTopic(string Name, int Partitions);
 
 /// <summary>
 /// Every topic of the pipeline with its partition count, in one place: the event topics (also handed to the Producer,
@@ -12,7 +12,7 @@ public sealed record KafkaTopic(string Name, int Partitions);
 /// bookkeeping topics. The local profile creates all of them up front, since its in-memory cluster has no topic
 /// administration.
 /// </summary>
-public sealed class PipelineTopics(CaptureSettings capture)
+internal sealed class PipelineTopics(CaptureSettings capture)
 {
     public static readonly KafkaTopic Users = new("users", 3);
     public static readonly KafkaTopic Orders = new("orders", 5);

@@ -3,7 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace CdcPipeline.AppHost.Kafka;
 
-public static class PipelineTopicsBuilderExtensions
+internal static class PipelineTopicsBuilderExtensions
 {
     /// <summary>Tells the Producer the partitions of its topics (<c>Producer:Topics:*:Partitions</c>).</summary>
     public static IResourceBuilder<ProjectResource> WithEventTopicPartitions(this IResourceBuilder<ProjectResource> producer)

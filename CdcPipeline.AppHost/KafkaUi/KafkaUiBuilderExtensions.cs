@@ -4,7 +4,7 @@ using CdcPipeline.AppHost.Kafka;
 
 namespace CdcPipeline.AppHost.KafkaUi;
 
-public static class KafkaUiBuilderExtensions
+internal static class KafkaUiBuilderExtensions
 {
     public const int HttpPort = 8080;
 

@@ -3,7 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace CdcPipeline.AppHost.Postgres;
 
-public static class CdcPostgresBuilderExtensions
+internal static class CdcPostgresBuilderExtensions
 {
     public const int MaxReplicationSlots = 10;
     public const int MaxWalSenders = 10;

@@ -9,7 +9,7 @@ namespace CdcPipeline.AppHost.Profiles;
 /// <summary>What <see cref="ContainerEngine.Probe"/> found.</summary>
 /// <param name="Answers">True when a container runtime is installed and running: containers can start.</param>
 /// <param name="Description">One line: which runtime answered, or why none did.</param>
-public sealed record ContainerEngineStatus(bool Answers, string Description);
+internal sealed record ContainerEngineStatus(bool Answers, string Description);
 
 /// <summary>
 /// Whether a container engine answers, asked the way Aspire asks before it starts containers: <c>dcp info</c> of the
@@ -19,7 +19,7 @@ public sealed record ContainerEngineStatus(bool Answers, string Description);
 /// DCP checks the runtime's CLI, so docker contexts, <c>DOCKER_HOST</c> and daemonless podman count as they do for
 /// Aspire itself.
 /// </summary>
-public static class ContainerEngine
+internal static class ContainerEngine
 {
     /// <summary>Long enough for a healthy engine's first answer, short enough not to hold up a start against a hung one.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);

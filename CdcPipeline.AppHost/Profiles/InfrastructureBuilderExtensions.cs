@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.AppHost.Profiles;
 
-public static partial class InfrastructureBuilderExtensions
+internal static partial class InfrastructureBuilderExtensions
 {
     private const int BrokerCount = 3;
     private const string SchemaScriptsDirectory = "../sql/postgres";

@@ -7,7 +7,7 @@ namespace CdcPipeline.AppHost.Profiles;
 /// What the services connect to, whichever profile provides it: <c>kafka</c>, <c>cdcdb</c> and <c>cassandra</c> under
 /// the same names and with connection strings of the same shape, and the change capture writing the change topics.
 /// </summary>
-public sealed record PipelineInfrastructure(
+internal sealed record PipelineInfrastructure(
     PipelineSettings Settings,
     IResourceBuilder<IResourceWithConnectionString> Kafka,
     IResourceBuilder<IResourceWithConnectionString> CdcDb,

@@ -11,7 +11,7 @@ public enum PipelineProfile
 }
 
 /// <summary>What captures PostgreSQL's changes into the change topics (<c>CdcPipeline:Capture</c>).</summary>
-public enum CaptureMode
+internal enum CaptureMode
 {
     /// <summary>Debezium Connect with the <c>cdc-connector</c> (containers only).</summary>
     Debezium,

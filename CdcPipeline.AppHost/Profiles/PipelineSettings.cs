@@ -8,7 +8,7 @@ namespace CdcPipeline.AppHost.Profiles;
 /// <c>CdcPipeline:Capture</c> (<c>debezium</c> | <c>builtin</c>) defaults to debezium with containers and is always
 /// builtin in the local profile, which has no Kafka Connect.
 /// </summary>
-public sealed record PipelineSettings(PipelineProfile Profile, CaptureMode Capture, string Reason)
+internal sealed record PipelineSettings(PipelineProfile Profile, CaptureMode Capture, string Reason)
 {
     public const string ProfileSetting = "CdcPipeline:Profile";
     public const string CaptureSetting = "CdcPipeline:Capture";

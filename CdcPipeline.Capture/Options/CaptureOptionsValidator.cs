@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace CdcPipeline.Capture.Options;
 
 /// <summary>Rejects settings the capture cannot run with, naming the setting and the value given.</summary>
-public sealed partial class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
+internal sealed partial class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
 {
     private const string Section = CaptureOptions.SectionName;
 

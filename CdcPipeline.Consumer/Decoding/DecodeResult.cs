@@ -1,7 +1,7 @@
 namespace CdcPipeline.Consumer.Decoding;
 
 /// <summary>Either a change to apply or the reason the message cannot be applied.</summary>
-public readonly record struct DecodeResult(EntityChange? Change, string? Error)
+internal readonly record struct DecodeResult(EntityChange? Change, string? Error)
 {
     public static DecodeResult Valid(EntityChange change) => new(change, null);
 

@@ -9,7 +9,7 @@ namespace CdcPipeline.Consumer.Decoding;
 /// Parses the original pipeline's JSON events and checks them against what the schema accepts, so a bad
 /// event is set aside with a reason that names the field before anything is written.
 /// </summary>
-public static class EventDecoder
+internal static class EventDecoder
 {
     public const int MaxNameLength = 50;
 

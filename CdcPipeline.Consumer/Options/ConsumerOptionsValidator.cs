@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace CdcPipeline.Consumer.Options;
 
 /// <summary>Rejects settings the Consumer cannot run with, naming the setting and the value given.</summary>
-public sealed class ConsumerOptionsValidator : IValidateOptions<ConsumerOptions>
+internal sealed class ConsumerOptionsValidator : IValidateOptions<ConsumerOptions>
 {
     private const string Section = ConsumerOptions.SectionName;
 

@@ -11,7 +11,7 @@ namespace CdcPipeline.Consumer.Persistence;
 /// order. When PostgreSQL rejects a value, the list is split in halves until the offending change stands alone;
 /// every other change is applied.
 /// </summary>
-public sealed class ChangeApplier(NpgsqlDataSource dataSource)
+internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
 {
     /// <summary>No order of the batch waits for its user yet.</summary>
     public static readonly IReadOnlySet<Guid> NoAwaitingKeys = new HashSet<Guid>();

@@ -3,7 +3,7 @@ using Npgsql;
 namespace CdcPipeline.Consumer.Persistence;
 
 /// <summary>What became of one change given to <see cref="ChangeApplier"/>.</summary>
-public abstract record ChangeOutcome
+internal abstract record ChangeOutcome
 {
     private ChangeOutcome()
     {

@@ -4,7 +4,7 @@ using Npgsql;
 namespace CdcPipeline.Consumer.Persistence;
 
 /// <summary>Sorts PostgreSQL failures into a bad value (set the event aside) and everything else (wait and retry).</summary>
-public static class DatabaseErrors
+internal static class DatabaseErrors
 {
     /// <summary>Data exceptions (class 22) and integrity violations (class 23): this value, not the server, is the problem.</summary>
     public static bool IsDataError(PostgresException exception) =>

@@ -2,4 +2,4 @@ namespace CdcPipeline.Consumer.Persistence;
 
 
 /// <summary>PostgreSQL has failed since <see cref="Since"/> (UTC); <see cref="LastError"/> is its latest failure.</summary>
-public sealed record DatabaseOutage(DateTimeOffset Since, string LastError);
+internal sealed record DatabaseOutage(DateTimeOffset Since, string LastError);

@@ -16,7 +16,7 @@ namespace CdcPipeline.Consumer.Persistence;
 /// PostgreSQL was unreachable, as any worker saw it: from a first failure until the next success of any worker;
 /// <see cref="Outage"/> describes the outage going on, for the health check.
 /// </summary>
-public sealed class DatabaseRetry
+internal sealed class DatabaseRetry
 {
     private readonly ResiliencePipeline _pipeline;
     private readonly DependencyOutage _postgresOutage;

@@ -7,7 +7,7 @@ namespace CdcPipeline.Consumer.Persistence;
 /// Writes one round of changes set-based: every change of a round targets a different row, so the
 /// statements of a round do not interact and their order does not matter.
 /// </summary>
-public interface IChangeWriter
+internal interface IChangeWriter
 {
     /// <summary>Adds the round's statements to <paramref name="batch"/>; each returns the keys it could not apply.</summary>
     void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round);
@@ -20,7 +20,7 @@ public interface IChangeWriter
 /// Keys whose row does not exist (<see cref="MissingTarget"/>), whose user does not exist yet (<see cref="MissingUser"/>)
 /// or whose change was older than the row (<see cref="Stale"/>, not applied).
 /// </summary>
-public sealed class RoundOutcome
+internal sealed class RoundOutcome
 {
     public HashSet<Guid> MissingTarget { get; } = [];
 

@@ -12,7 +12,7 @@ namespace CdcPipeline.Consumer.Persistence;
 /// is deleted too. DELETE sets the status (CANCELLED) and the soft-delete flag, as the original did. Every statement
 /// that applies to a row also sets its trace_parent to the event's (the user's cascade leaves it alone).
 /// </summary>
-public sealed class OrderChangeWriter : IChangeWriter
+internal sealed class OrderChangeWriter : IChangeWriter
 {
     private const string Creates = """
         WITH s AS (

@@ -13,7 +13,7 @@ namespace CdcPipeline.Consumer.Persistence;
 /// applies to a row also sets its trace_parent to the event's. Each statement returns the keys it did not apply, with
 /// whether the row exists (then the event was stale).
 /// </summary>
-public sealed class UserChangeWriter : IChangeWriter
+internal sealed class UserChangeWriter : IChangeWriter
 {
     private const string Creates = """
         WITH s AS (

@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace CdcPipeline.Consumer.Processing;
 
 /// <summary>Where an event that cannot be applied goes, with its reason; returns once the copy is durable.</summary>
-public interface IDeadLetterSink
+internal interface IDeadLetterSink
 {
     string DeadLetterTopic(string originTopic);
 

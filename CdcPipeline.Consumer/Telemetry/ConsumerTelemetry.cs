@@ -8,7 +8,7 @@ namespace CdcPipeline.Consumer.Telemetry;
 /// Kafka integration's gauge <c>cdc.kafka.consumer.lag</c>, fed by librdkafka statistics; dead letters are counted by
 /// the Kafka integration's <c>cdc.kafka.messages.dead_lettered</c>.
 /// </summary>
-public sealed class ConsumerTelemetry : IDisposable
+internal sealed class ConsumerTelemetry : IDisposable
 {
     public const string Name = "CdcPipeline.Consumer";
 

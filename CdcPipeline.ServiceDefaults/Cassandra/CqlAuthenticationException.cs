@@ -1,4 +1,4 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x0100: the credentials were rejected.</summary>
-public sealed class CqlAuthenticationException(string serverMessage) : CqlServerException(CqlErrorCode.AuthenticationError, serverMessage);
+internal sealed class CqlAuthenticationException(string serverMessage) : CqlServerException(CqlErrorCode.AuthenticationError, serverMessage);

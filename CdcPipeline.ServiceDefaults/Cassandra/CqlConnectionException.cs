@@ -1,7 +1,7 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>The connection could not be opened, or it was lost while a request was pending.</summary>
-public sealed class CqlConnectionException : CqlException
+internal sealed class CqlConnectionException : CqlException
 {
     public CqlConnectionException(string message)
         : base(message)

@@ -1,7 +1,7 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x1400: a user-defined function failed.</summary>
-public sealed class CqlFunctionFailureException(string serverMessage, string keyspace, string function, IReadOnlyList<string> argumentTypes)
+internal sealed class CqlFunctionFailureException(string serverMessage, string keyspace, string function, IReadOnlyList<string> argumentTypes)
     : CqlServerException(CqlErrorCode.FunctionFailure, serverMessage)
 {
     public string Keyspace { get; } = keyspace;

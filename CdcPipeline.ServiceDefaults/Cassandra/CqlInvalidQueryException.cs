@@ -1,4 +1,4 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x2200: the statement parses but is invalid (unknown table or keyspace, wrong value type, ...).</summary>
-public sealed class CqlInvalidQueryException(string serverMessage) : CqlServerException(CqlErrorCode.Invalid, serverMessage);
+internal sealed class CqlInvalidQueryException(string serverMessage) : CqlServerException(CqlErrorCode.Invalid, serverMessage);

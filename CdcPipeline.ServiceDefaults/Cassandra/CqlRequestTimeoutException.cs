@@ -1,4 +1,4 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>No response arrived within the request timeout.</summary>
-public sealed class CqlRequestTimeoutException(string message) : CqlException(message);
+internal sealed class CqlRequestTimeoutException(string message) : CqlException(message);

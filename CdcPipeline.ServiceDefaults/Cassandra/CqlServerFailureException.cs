@@ -1,7 +1,7 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x1300 / 0x1500: replicas answered with a failure (the write may or may not have been applied on others).</summary>
-public sealed class CqlServerFailureException(CqlErrorCode code, string serverMessage, CqlConsistency consistency, int received, int blockFor, int failures)
+internal sealed class CqlServerFailureException(CqlErrorCode code, string serverMessage, CqlConsistency consistency, int received, int blockFor, int failures)
     : CqlServerException(code, serverMessage)
 {
     public CqlConsistency Consistency { get; } = consistency;

@@ -1,7 +1,7 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x1100 / 0x1200: replicas did not answer in time (the write or read may or may not have been applied).</summary>
-public sealed class CqlServerTimeoutException(CqlErrorCode code, string serverMessage, CqlConsistency consistency, int received, int blockFor)
+internal sealed class CqlServerTimeoutException(CqlErrorCode code, string serverMessage, CqlConsistency consistency, int received, int blockFor)
     : CqlServerException(code, serverMessage)
 {
     public CqlConsistency Consistency { get; } = consistency;

@@ -1,4 +1,4 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x2000: the statement does not parse.</summary>
-public sealed class CqlSyntaxException(string serverMessage) : CqlServerException(CqlErrorCode.SyntaxError, serverMessage);
+internal sealed class CqlSyntaxException(string serverMessage) : CqlServerException(CqlErrorCode.SyntaxError, serverMessage);

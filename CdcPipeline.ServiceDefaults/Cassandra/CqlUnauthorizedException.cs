@@ -1,4 +1,4 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x2100: the user lacks a permission.</summary>
-public sealed class CqlUnauthorizedException(string serverMessage) : CqlServerException(CqlErrorCode.Unauthorized, serverMessage);
+internal sealed class CqlUnauthorizedException(string serverMessage) : CqlServerException(CqlErrorCode.Unauthorized, serverMessage);

@@ -1,7 +1,7 @@
 namespace CdcPipeline.ServiceDefaults.Cassandra;
 
 /// <summary>0x1000: not enough replicas alive for the consistency level.</summary>
-public sealed class CqlUnavailableException(string serverMessage, CqlConsistency consistency, int required, int alive)
+internal sealed class CqlUnavailableException(string serverMessage, CqlConsistency consistency, int required, int alive)
     : CqlServerException(CqlErrorCode.Unavailable, serverMessage)
 {
     public CqlConsistency Consistency { get; } = consistency;

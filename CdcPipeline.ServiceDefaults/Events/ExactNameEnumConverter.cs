@@ -8,7 +8,7 @@ namespace CdcPipeline.Events;
 /// another case or an unknown name fails with a <see cref="JsonException"/> whose message names the field
 /// (<c>Path: $.event_type</c>); its inner <see cref="FormatException"/> names the value and the accepted names.
 /// </summary>
-public abstract class ExactNameEnumConverter<TEnum> : JsonConverter<TEnum>
+internal abstract class ExactNameEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
     private readonly (TEnum Value, string Name)[] names;
@@ -50,9 +50,9 @@ public abstract class ExactNameEnumConverter<TEnum> : JsonConverter<TEnum>
 }
 
 /// <summary><see cref="EventType"/> on the wire: <c>CREATE</c>, <c>UPDATE</c>, <c>DELETE</c>.</summary>
-public sealed class EventTypeConverter() : ExactNameEnumConverter<EventType>(
+internal sealed class EventTypeConverter() : ExactNameEnumConverter<EventType>(
     [.. Enum.GetValues<EventType>().Select(type => (type, WireNames.Of(type)))]);
 
 /// <summary><see cref="OrderStatus"/> on the wire: <c>PLACED</c>, <c>SHIPPED</c>, <c>CANCELLED</c>.</summary>
-public sealed class OrderStatusConverter() : ExactNameEnumConverter<OrderStatus>(
+internal sealed class OrderStatusConverter() : ExactNameEnumConverter<OrderStatus>(
     [.. Enum.GetValues<OrderStatus>().Select(status => (status, WireNames.Of(status)))]);

@@ -7,7 +7,7 @@ namespace CdcPipeline.Events;
 /// control characters as <c>\u00xx</c>, <c>&lt; &gt; &amp;</c> as <c>\u003c \u003e \u0026</c>, U+2028 and U+2029 as
 /// <c>\u2028 \u2029</c>, lower-case hex; everything else (<c>'</c>, <c>+</c>, non-ASCII) is written as raw UTF-8.
 /// </summary>
-public sealed class GoJsonEncoder : JavaScriptEncoder
+internal sealed class GoJsonEncoder : JavaScriptEncoder
 {
     public static GoJsonEncoder Instance { get; } = new();
 

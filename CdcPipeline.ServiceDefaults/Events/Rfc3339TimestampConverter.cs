@@ -12,7 +12,7 @@ namespace CdcPipeline.Events;
 /// <see cref="JsonException"/> whose message names the field (<c>Path: $.created_at</c>); its inner
 /// <see cref="FormatException"/> names the value and what is wrong with it.
 /// </summary>
-public sealed class Rfc3339TimestampConverter : JsonConverter<DateTimeOffset?>
+internal sealed class Rfc3339TimestampConverter : JsonConverter<DateTimeOffset?>
 {
     private const string LocalPart = "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF";
 

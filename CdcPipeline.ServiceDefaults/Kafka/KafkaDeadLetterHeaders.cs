@@ -1,7 +1,7 @@
 namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>Headers a dead letter carries besides the original message's own.</summary>
-public static class KafkaDeadLetterHeaders
+internal static class KafkaDeadLetterHeaders
 {
     /// <summary>Why the message was set aside, in words a person can act on.</summary>
     public const string Reason = "dlq.reason";

@@ -8,7 +8,7 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 /// the Kafka integration, by the OpenTelemetry messaging conventions. One per host, registered by <c>AddKafkaProducer</c>,
 /// <c>AddKafkaConsumer</c> and <c>AddKafkaDeadLetterPublisher</c>.
 /// </summary>
-public sealed class KafkaTelemetry : IDisposable
+internal sealed class KafkaTelemetry : IDisposable
 {
     public const string Name = "CdcPipeline.Kafka";
 

@@ -1,7 +1,7 @@
 namespace CdcPipeline.AppHost.Local.Cassandra;
 
 /// <summary>How <see cref="InMemoryCqlServer.FailNextStatements"/> answers a statement, as a struggling Cassandra node does.</summary>
-public enum CqlStatementFault
+internal enum CqlStatementFault
 {
     /// <summary>Refused before anything is applied: error Overloaded (0x1001).</summary>
     Overloaded,

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.AppHost.Local.Cassandra;
 
-public static partial class InMemoryCassandraBuilderExtensions
+internal static partial class InMemoryCassandraBuilderExtensions
 {
     /// <summary>
     /// Adds a CQL server hosted in the AppHost process, implementing what the sink uses with Cassandra's rules.

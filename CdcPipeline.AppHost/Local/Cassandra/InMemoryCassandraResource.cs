@@ -6,7 +6,7 @@ namespace CdcPipeline.AppHost.Local.Cassandra;
 /// A CQL server in the AppHost's memory (<see cref="InMemoryCqlServer"/>). Its connection string is
 /// <c>Contact Points=127.0.0.1;Port=&lt;port&gt;</c>, the container's form, known once the server listens.
 /// </summary>
-public sealed class InMemoryCassandraResource : Resource, IResourceWithConnectionString
+internal sealed class InMemoryCassandraResource : Resource, IResourceWithConnectionString
 {
     public const string ResourceType = "Cassandra (in-memory)";
 

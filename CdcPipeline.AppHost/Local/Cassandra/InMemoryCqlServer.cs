@@ -14,7 +14,7 @@ namespace CdcPipeline.AppHost.Local.Cassandra;
 /// the pipeline uses with Cassandra's rules: upserts, tombstones, last write wins per cell by write timestamp,
 /// clustering order, paging, prepared statements and batches. Fault hooks let tests break it on purpose.
 /// </summary>
-public sealed class InMemoryCqlServer : IAsyncDisposable
+internal sealed class InMemoryCqlServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<CqlServerConnection, byte> _connections = new();
     private readonly ConcurrentDictionary<string, CqlPreparedEntry> _prepared = new(StringComparer.Ordinal);

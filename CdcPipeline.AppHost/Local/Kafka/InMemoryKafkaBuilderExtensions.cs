@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.AppHost.Local.Kafka;
 
-public static partial class InMemoryKafkaBuilderExtensions
+internal static partial class InMemoryKafkaBuilderExtensions
 {
     /// <summary>
     /// Adds a Kafka cluster of <paramref name="brokerCount"/> brokers hosted in the AppHost process, with

@@ -6,7 +6,7 @@ namespace CdcPipeline.AppHost.Local.Kafka;
 /// A Kafka cluster of <see cref="BrokerCount"/> brokers in the AppHost's memory (librdkafka's mock cluster). Its
 /// connection string is the bootstrap list of every broker, known once the brokers listen.
 /// </summary>
-public sealed class InMemoryKafkaResource : Resource, IResourceWithConnectionString
+internal sealed class InMemoryKafkaResource : Resource, IResourceWithConnectionString
 {
     public const string ResourceType = "Kafka (in-memory)";
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CdcPipeline.AppHost.Local.Postgres;
 
-public static partial class LocalPostgresBuilderExtensions
+internal static partial class LocalPostgresBuilderExtensions
 {
     /// <summary>
     /// Adds PostgreSQL from <paramref name="installation"/>: initialised on a fresh data directory before it starts

@@ -7,7 +7,7 @@ namespace CdcPipeline.AppHost.Local.Postgres;
 /// A database of a <see cref="LocalPostgresServerResource"/>, created (with its schema scripts applied) once the
 /// server is healthy and before anything waiting for it starts. Connection string: the server's plus <c>Database=...</c>.
 /// </summary>
-public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresServerResource parent)
+internal sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresServerResource parent)
     : Resource(name), IResourceWithParent<LocalPostgresServerResource>, IResourceWithConnectionString
 {
     public string DatabaseName { get; } = databaseName;

@@ -7,7 +7,7 @@ namespace CdcPipeline.AppHost.Local.Postgres;
 /// <see cref="RootDirectory"/>, which is removed when the AppHost stops. Its connection string has the shape of the
 /// container's: <c>Host=127.0.0.1;Port=...;Username=postgres;Password=...</c>.
 /// </summary>
-public sealed class LocalPostgresServerResource(string name, PostgresInstallation installation, string rootDirectory, ParameterResource password)
+internal sealed class LocalPostgresServerResource(string name, PostgresInstallation installation, string rootDirectory, ParameterResource password)
     : ExecutableResource(name, FastShutdown.Shell, rootDirectory), IResourceWithConnectionString
 {
     public const string PrimaryEndpointName = "tcp";

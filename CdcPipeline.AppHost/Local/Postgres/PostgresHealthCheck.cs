@@ -4,7 +4,7 @@ using Npgsql;
 namespace CdcPipeline.AppHost.Local.Postgres;
 
 /// <summary>Healthy when the server accepts a password login and answers <c>SELECT 1</c>: a started process is not yet a server.</summary>
-public sealed class PostgresHealthCheck(Func<CancellationToken, ValueTask<string?>> connectionString) : IHealthCheck
+internal sealed class PostgresHealthCheck(Func<CancellationToken, ValueTask<string?>> connectionString) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

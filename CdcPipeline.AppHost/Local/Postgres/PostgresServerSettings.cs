@@ -7,7 +7,7 @@ namespace CdcPipeline.AppHost.Local.Postgres;
 /// only, its unix socket in a directory of its own (the default one may not exist or belong to another server), and
 /// logical replication with room for slots and senders.
 /// </summary>
-public static class PostgresServerSettings
+internal static class PostgresServerSettings
 {
     public const string ListenAddress = "127.0.0.1";
 

@@ -7,7 +7,7 @@ namespace CdcPipeline.AppHost.Local.Postgres;
 /// <c>postgres</c> (which the distribution's package creates) through <c>setpriv</c>, which execs the program: the
 /// server is then the direct child of whoever started it and gets its signals.
 /// </summary>
-public static class PostgresServiceUser
+internal static class PostgresServiceUser
 {
     /// <summary>The operating-system user the server runs as when this process is root, and the database superuser.</summary>
     public const string SuperUser = "postgres";
