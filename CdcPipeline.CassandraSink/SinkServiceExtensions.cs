@@ -2,6 +2,7 @@ using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.CassandraSink.Decoding;
 using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Schema;
+using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Kafka;
@@ -66,6 +67,8 @@ internal static class SinkServiceExtensions
         builder.Services.AddSingleton<SinkHealth>();
         builder.Services.AddSingleton<PartitionOwnership>();
         builder.Services.AddSingleton<SourceResetDetector>();
+        builder.Services.AddSingleton<SinkTelemetry>();
+        builder.Services.AddSingleton<Retry>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "cassandra-sink", services => services.GetRequiredService<SinkHealth>(), HealthStatus.Unhealthy, ["ready"]));
         builder.Services.AddHostedService<ChangeStreamWorker>();

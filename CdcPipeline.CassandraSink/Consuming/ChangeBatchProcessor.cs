@@ -7,7 +7,6 @@ using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Cassandra;
 using CdcPipeline.ServiceDefaults.Kafka;
-using CdcPipeline.ServiceDefaults.Outages;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,17 +24,15 @@ internal sealed class ChangeBatchProcessor(
     WritePlanner planner,
     CassandraWriter writer,
     KafkaDeadLetterPublisher deadLetters,
-    SinkHealth health,
     SchemaAgreement schemaAgreement,
     SourceResetDetector resets,
+    Retry retry,
+    SinkTelemetry telemetry,
     IOptions<SinkOptions> options,
-    DependencyOutages outages,
     SinkDependencies dependencies,
     ILogger<ChangeBatchProcessor> logger,
     TimeProvider time)
 {
-    private readonly Retry _retry = new(options.Value, health, outages, time);
-
     private readonly string _group = options.Value.ConsumerGroup;
 
     public async Task ProcessAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> batch, CancellationToken cancellationToken)
@@ -44,7 +41,7 @@ internal sealed class ChangeBatchProcessor(
         try
         {
             using var activity = StartBatchActivity(messages);
-            SinkTelemetry.BatchSize.Record(batch.Count);
+            telemetry.RecordBatch(batch.Count);
 
             foreach (var message in messages)
             {
@@ -55,7 +52,7 @@ internal sealed class ChangeBatchProcessor(
             IReadOnlyList<RefusedWrite> refusals = [];
             if (writeBatches.Count > 0)
             {
-                await _retry.RunAsync(
+                await retry.RunAsync(
                     "Writing to Cassandra",
                     dependencies.Cassandra,
                     async token => refusals = await writer.WriteAsync(writeBatches, token).ConfigureAwait(false),
@@ -72,18 +69,8 @@ internal sealed class ChangeBatchProcessor(
                 {
                     changes++;
                     resets.Observe(message.Result.TopicPartitionOffset, row.Position);
-                    var table = new KeyValuePair<string, object?>(SinkTelemetry.TableTag, row.Table);
-                    if (row.Position.SourceTime is { } committed)
-                    {
-                        SinkTelemetry.ChangeLag.Record((acknowledged - committed).TotalSeconds, table);
-                    }
-
-                    if (row.EventTime is { } happened)
-                    {
-                        SinkTelemetry.Freshness.Record((acknowledged - happened).TotalSeconds, table);
-                    }
-
-                    SinkTelemetry.ChangesApplied.Add(1, table, new(SinkTelemetry.OperationTag, UserDecoding.Op(row.Operation).ToString()));
+                    telemetry.RecordApplied(
+                        row.Table, UserDecoding.Op(row.Operation), acknowledged - row.Position.SourceTime, acknowledged - row.EventTime);
                 }
             }
 
@@ -140,14 +127,14 @@ internal sealed class ChangeBatchProcessor(
         switch (message.Outcome)
         {
             case DecodeOutcome.Tombstone:
-                SinkTelemetry.Tombstones.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, result.Topic));
+                telemetry.RecordTombstone(result.Topic);
                 break;
             case DecodeOutcome.UnknownTable(var table):
-                SinkTelemetry.ChangesIgnored.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TableTag, table));
+                telemetry.RecordIgnored(table);
                 logger.UnknownTable(table, result.Topic, result.Partition.Value, result.Offset.Value);
                 break;
             case DecodeOutcome.Undecodable(var reason):
-                await DeadLetterAsync(message, new KafkaDeadLetterReason(KafkaDeadLetterKind.Invalid, reason), cancellationToken).ConfigureAwait(false);
+                await DeadLetterAsync(message, DeadLetterReasons.Undecodable(reason), cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
@@ -170,19 +157,14 @@ internal sealed class ChangeBatchProcessor(
             refusal => refusal.Write, refusal => refusal.Error, ReferenceEqualityComparer.Instance);
         foreach (var message in messages)
         {
-            var errors = message.Writes
-                .Where(write => byWrite.ContainsKey(write))
-                .Select(write => $"{write.Statement.Name} of {write.Partition}: {byWrite[write].Message}")
-                .ToArray();
-            if (errors.Length == 0)
+            var writes = message.Writes.Where(byWrite.ContainsKey).Select(write => new RefusedWrite(write, byWrite[write])).ToArray();
+            if (writes.Length == 0)
             {
                 continue;
             }
 
             var table = ((DecodeOutcome.Change)message.Outcome).Row.Table;
-            var reason = $"Cassandra refused the write of a change of {table}: {string.Join("; ", errors)}"
-                + (errors.Length < message.Writes.Count ? $" ({message.Writes.Count - errors.Length} other writes of the change were applied)" : string.Empty);
-            await DeadLetterAsync(message, new KafkaDeadLetterReason(KafkaDeadLetterKind.Rejected, reason), cancellationToken).ConfigureAwait(false);
+            await DeadLetterAsync(message, DeadLetterReasons.Refused(table, writes, message.Writes.Count), cancellationToken).ConfigureAwait(false);
             refused.Add(message);
         }
 
@@ -205,7 +187,7 @@ internal sealed class ChangeBatchProcessor(
         Activity.Current = message.Process ?? previous;
         try
         {
-            await _retry.RunAsync(
+            await retry.RunAsync(
                 "Dead-lettering a change",
                 dependencies.DeadLetterKafka,
                 token => deadLetters.PublishAsync(message.Result, reason, token),

@@ -3,7 +3,6 @@ using CdcPipeline.CassandraSink.Schema;
 using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.CassandraSink.Writing;
 using CdcPipeline.ServiceDefaults.Kafka;
-using CdcPipeline.ServiceDefaults.Outages;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +22,7 @@ internal sealed class ChangeStreamWorker(
     PartitionOwnership ownership,
     SinkHealth health,
     IOptions<SinkOptions> options,
-    DependencyOutages outages,
+    Retry retry,
     SinkDependencies dependencies,
     IHostApplicationLifetime lifetime,
     ILogger<ChangeStreamWorker> logger,
@@ -48,7 +47,7 @@ internal sealed class ChangeStreamWorker(
     {
         try
         {
-            new Retry(_options, health, outages, time).RunAsync(
+            retry.RunAsync(
                 "Applying the Cassandra schema", dependencies.Cassandra, schema.ApplyAsync, CassandraFailures.IsTransient, stoppingToken)
                 .GetAwaiter().GetResult();
 

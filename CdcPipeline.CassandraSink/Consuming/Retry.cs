@@ -2,6 +2,7 @@ using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Telemetry;
 using CdcPipeline.ServiceDefaults.Outages;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 
@@ -24,8 +25,9 @@ internal sealed class Retry
     private readonly SinkHealth _health;
     private readonly DependencyOutages _outages;
 
-    public Retry(SinkOptions options, SinkHealth health, DependencyOutages outages, TimeProvider time)
+    public Retry(IOptions<SinkOptions> sinkOptions, SinkHealth health, DependencyOutages outages, SinkTelemetry telemetry, TimeProvider time)
     {
+        var options = sinkOptions.Value;
         _health = health;
         _outages = outages;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -46,7 +48,7 @@ internal sealed class Retry
                     var work = arguments.Context.Properties.GetValue(WorkKey, "work");
                     var error = arguments.Outcome.Exception!;
                     health.Unhealthy($"{work} failed: {error.Message}");
-                    SinkTelemetry.BatchRetries.Add(1);
+                    telemetry.RecordRetry();
                     outages.For(arguments.Context.Properties.GetValue(DependencyKey, "a dependency")).Failed($"{work} failed: {error.Message}");
                     return ValueTask.CompletedTask;
                 },

@@ -14,7 +14,8 @@ namespace CdcPipeline.CassandraSink.Consuming;
 /// an error log with what to do, <c>cdc.sink.source.resets</c>, and a degraded health check.
 /// Only messages at a higher Kafka offset than the last one seen count, so a replay of the partition is no reset.
 /// </summary>
-internal sealed class SourceResetDetector(SinkHealth health, IOptions<SinkOptions> options, ILogger<SourceResetDetector> logger)
+internal sealed class SourceResetDetector(
+    SinkHealth health, SinkTelemetry telemetry, IOptions<SinkOptions> options, ILogger<SourceResetDetector> logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<TopicPartition, (long Offset, long CommitLsn)> _streamed = [];
@@ -49,7 +50,7 @@ internal sealed class SourceResetDetector(SinkHealth health, IOptions<SinkOption
         if (reset is not null)
         {
             logger.SourceReset(where.Topic, where.Partition.Value, where.Offset.Value, reset);
-            SinkTelemetry.SourceResets.Add(1, new KeyValuePair<string, object?>(SinkTelemetry.TopicTag, where.Topic));
+            telemetry.RecordSourceReset(where.Topic);
             health.Degraded(
                 $"source reset on {where}: {reset}; changes that follow may lose to older rows in Cassandra. " +
                 "Stop the sink, truncate the keyspace's tables (or drop the keyspace), reset the consumer group to the earliest offsets, restart.");

@@ -2,6 +2,8 @@ using CdcPipeline.CassandraSink;
 using CdcPipeline.CassandraSink.Changes;
 using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.CassandraSink.Options;
+using CdcPipeline.CassandraSink.Telemetry;
+using CdcPipeline.Tests.Infrastructure;
 using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,11 +17,13 @@ public sealed class SourceResetDetectorTests : IDisposable
     private readonly SinkHealth _health = new();
     private readonly SourceResetDetector _detector;
     private readonly CounterProbe _resets;
+    private readonly TestMeterFactory _meters = new();
 
     public SourceResetDetectorTests()
     {
         _health.Healthy();
-        _detector = new SourceResetDetector(_health, Options.Create(new SinkOptions { SourceResetLsnThreshold = 1_000_000 }), NullLogger<SourceResetDetector>.Instance);
+        _detector = new SourceResetDetector(
+            _health, new SinkTelemetry(_meters), Options.Create(new SinkOptions { SourceResetLsnThreshold = 1_000_000 }), NullLogger<SourceResetDetector>.Instance);
         _resets = new CounterProbe("cdc.sink.source.resets", "messaging.destination.name", _topic);
     }
 
@@ -80,5 +84,9 @@ public sealed class SourceResetDetectorTests : IDisposable
             Registration = new HealthCheckRegistration("cassandra-sink", _health, HealthStatus.Unhealthy, null),
         }, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
 
-    public void Dispose() => _resets.Dispose();
+    public void Dispose()
+    {
+        _resets.Dispose();
+        _meters.Dispose();
+    }
 }
