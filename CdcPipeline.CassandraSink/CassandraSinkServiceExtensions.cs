@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace CdcPipeline.CassandraSink;
 
-internal static class SinkServiceExtensions
+internal static class CassandraSinkServiceExtensions
 {
     /// <summary>
     /// The sink: a Kafka consumer of the change topics (connection <c>kafka</c>), the dead-letter publisher, a CQL
