@@ -33,6 +33,7 @@ public sealed class CaptureModelTests
         Assert.Equal(Connector("topic.creation.default.partitions"), env["Capture__TopicPartitions"]);
         Assert.Equal(Connector("topic.creation.default.replication.factor"), env["Capture__TopicReplicationFactor"]);
         Assert.Equal("cdc-capture-offsets", env["Capture__OffsetsTopic"]);
+        Assert.Equal("1000000", env["DOTNET_GCgen0size"]);
         Assert.Equal(env["Capture__TopicPrefix"], (await model.EnvironmentAsync("cassandra-sink"))["CassandraSink__TopicPrefix"]);
     }
 

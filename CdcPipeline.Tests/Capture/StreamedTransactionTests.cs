@@ -1,6 +1,7 @@
-using CdcPipeline.Tests.Infrastructure;
-using CdcPipeline.AppHost.Local.Kafka;
 using System.Text.Json;
+using CdcPipeline.AppHost.Capture;
+using CdcPipeline.AppHost.Local.Kafka;
+using CdcPipeline.Tests.Infrastructure;
 using CdcPipeline.Tests.Infrastructure.Kafka;
 using CdcPipeline.Tests.Infrastructure.Postgres;
 using Npgsql;
@@ -71,8 +72,8 @@ public sealed class StreamedTransactionTests(PostgresFixture postgres)
     /// The transaction (300 MB) is made three times the capture process's fixed footprint (the .NET runtime, its mapped
     /// assemblies and librdkafka are ~100 MB resident before anything is captured), so "far smaller" can be measured
     /// on the process as a whole: peak RSS (VmHWM) against the transaction's row data. The GC's gen0 budget is pinned
-    /// to 16 MiB (<c>DOTNET_GCgen0size</c>): by default it follows the CPU's last-level cache, and on a machine with a
-    /// 105 MiB L3 that fixed allowance alone took the peak past the bound, whatever the capture holds.
+    /// as the AppHost pins it (<see cref="CaptureBuilderExtensions.Gen0Size"/>): by default it follows the CPU's
+    /// last-level cache, and on a machine with a 105 MiB L3 that fixed allowance alone took the peak past the bound.
     /// </summary>
     [Fact]
     public async Task A_large_streamed_transaction_is_published_once_while_the_capture_process_stays_far_smaller()
@@ -86,7 +87,7 @@ public sealed class StreamedTransactionTests(PostgresFixture postgres)
         using var capture = ServiceProcess.Capture(setup.EnvironmentVariables(new Dictionary<string, string?>
         {
             ["Capture:SchemasEnable"] = "false",
-            ["DOTNET_GCgen0size"] = "1000000",
+            [CaptureBuilderExtensions.Gen0SizeVariable] = CaptureBuilderExtensions.Gen0Size,
         }));
         await CaptureWait.UntilAsync(async () => await setup.ConfirmedFlushLsnAsync() is > 0, "the slot");
         var idle = capture.ResidentBytes();
