@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using CdcPipeline.Producer.Delivery;
 using CdcPipeline.Producer.Generation;
@@ -25,6 +26,8 @@ internal sealed class ProducerWorker(
     IHostApplicationLifetime lifetime,
     ILogger<ProducerWorker> logger) : BackgroundService
 {
+    private const int GeneratedAhead = 1024;
+
     private readonly ProducerOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -95,28 +98,50 @@ internal sealed class ProducerWorker(
         return summary;
     }
 
-    /// <summary>The original's run: all user events, then all order events (orders need the users).</summary>
+    /// <summary>
+    /// The original's run: all user events, then all order events (orders need the users). Generating an event costs
+    /// about as much as sending it, so a second thread generates up to <see cref="GeneratedAhead"/> events ahead
+    /// while this one sends them, in the order generated.
+    /// </summary>
     private async Task<bool> SendOnceAsync(EventGenerator generator, CancellationToken stoppingToken)
     {
+        var events = Channel.CreateBounded<GeneratedEvent>(new BoundedChannelOptions(GeneratedAhead) { SingleReader = true, SingleWriter = true });
+        var generating = Task.Run(() => GenerateOnceAsync(generator, events.Writer, stoppingToken), CancellationToken.None);
         try
         {
-            for (var i = 0; i < _options.Users; i++)
+            await foreach (var generated in events.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                stoppingToken.ThrowIfCancellationRequested();
-                await SendAsync(generator.NextUserEvent(), stoppingToken).ConfigureAwait(false);
+                await SendAsync(generated, stoppingToken).ConfigureAwait(false);
             }
 
-            for (var i = 0; i < _options.Orders; i++)
-            {
-                stoppingToken.ThrowIfCancellationRequested();
-                await SendAsync(generator.NextOrderEvent(), stoppingToken).ConfigureAwait(false);
-            }
-
+            await generating.ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    private async Task GenerateOnceAsync(EventGenerator generator, ChannelWriter<GeneratedEvent> events, CancellationToken stoppingToken)
+    {
+        try
+        {
+            for (var i = 0; i < _options.Users; i++)
+            {
+                await events.WriteAsync(generator.NextUserEvent(), stoppingToken).ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < _options.Orders; i++)
+            {
+                await events.WriteAsync(generator.NextOrderEvent(), stoppingToken).ConfigureAwait(false);
+            }
+
+            events.Complete();
+        }
+        catch (Exception e)
+        {
+            events.Complete(e);
         }
     }
 
