@@ -99,9 +99,9 @@ internal sealed class ProducerWorker(
     }
 
     /// <summary>
-    /// The original's run: all user events, then all order events (orders need the users). Generating an event costs
-    /// about as much as sending it, so a second thread generates up to <see cref="GeneratedAhead"/> events ahead
-    /// while this one sends them, in the order generated.
+    /// The original's run: all user events, then all order events (orders need the users). Generating is about a
+    /// quarter of the sending loop's work, so a second thread generates up to <see cref="GeneratedAhead"/> events
+    /// ahead while this one sends them, in the order generated.
     /// </summary>
     private async Task<bool> SendOnceAsync(EventGenerator generator, CancellationToken stoppingToken)
     {
