@@ -44,9 +44,9 @@ internal static class CqlActivities
         {
             activity.SetStatus(ActivityStatusCode.Error, exception.Message);
             activity.SetTag("error.type", errorType);
-            if (exception is CqlServerException serverError)
+            if (exception is CqlServerException)
             {
-                activity.SetTag("db.response.status_code", $"0x{(int)serverError.Code:X4}");
+                activity.SetTag("db.response.status_code", errorType);
             }
         }
 

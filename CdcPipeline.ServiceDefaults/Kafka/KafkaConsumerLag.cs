@@ -7,9 +7,8 @@ namespace CdcPipeline.ServiceDefaults.Kafka;
 
 /// <summary>
 /// Consumer lag per partition currently assigned to the client, read from librdkafka's statistics JSON and reported by the gauge
-/// <c>cdc.kafka.consumer.lag</c> of the host's <see cref="KafkaTelemetry"/>. Consumers registered with
-/// <c>AddKafkaConsumer</c> feed it automatically; a consumer built elsewhere can pass its statistics handler's JSON to
-/// <see cref="Record"/> of <see cref="KafkaTelemetry.Lag"/>.
+/// <c>cdc.kafka.consumer.lag</c> of the host's <see cref="KafkaTelemetry"/>, fed by the statistics handler of every
+/// consumer registered with <c>AddKafkaConsumer</c>.
 /// </summary>
 public sealed class KafkaConsumerLag
 {

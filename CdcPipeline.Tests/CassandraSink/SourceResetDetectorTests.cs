@@ -1,10 +1,11 @@
+using System.Diagnostics.Metrics;
 using CdcPipeline.CassandraSink;
 using CdcPipeline.CassandraSink.Changes;
 using CdcPipeline.CassandraSink.Consuming;
 using CdcPipeline.CassandraSink.Options;
 using CdcPipeline.CassandraSink.Telemetry;
-using CdcPipeline.Tests.Infrastructure;
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,13 +18,13 @@ public sealed class SourceResetDetectorTests : IDisposable
     private readonly SinkHealth _health = new();
     private readonly SourceResetDetector _detector;
     private readonly CounterProbe _resets;
-    private readonly TestMeterFactory _meters = new();
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public SourceResetDetectorTests()
     {
         _health.Healthy();
         _detector = new SourceResetDetector(
-            _health, new SinkTelemetry(_meters), Options.Create(new SinkOptions { SourceResetLsnThreshold = 1_000_000 }), NullLogger<SourceResetDetector>.Instance);
+            _health, new SinkTelemetry(_metrics.GetRequiredService<IMeterFactory>()), Options.Create(new SinkOptions { SourceResetLsnThreshold = 1_000_000 }), NullLogger<SourceResetDetector>.Instance);
         _resets = new CounterProbe("cdc.sink.source.resets", "messaging.destination.name", _topic);
     }
 
@@ -87,6 +88,6 @@ public sealed class SourceResetDetectorTests : IDisposable
     public void Dispose()
     {
         _resets.Dispose();
-        _meters.Dispose();
+        _metrics.Dispose();
     }
 }

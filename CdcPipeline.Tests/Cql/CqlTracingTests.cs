@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CdcPipeline.ServiceDefaults.Cassandra;
-using CdcPipeline.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CdcPipeline.Tests.Cql;
 
@@ -36,8 +36,8 @@ public class CqlTracingTests
             durations.Enqueue((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
         meters.Start();
         const string keyspace = "tracing_ks";
-        using var meterFactory = new TestMeterFactory();
-        using var telemetry = new CassandraTelemetry(meterFactory);
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var telemetry = new CassandraTelemetry(metrics.GetRequiredService<IMeterFactory>());
         await using var cql = await CqlServerWithSession.StartAsync(keyspace, telemetry: telemetry);
         await cql.Session.ExecuteAsync("CREATE TABLE traced (id int PRIMARY KEY, v text)");
         var insert = await cql.Session.PrepareAsync("INSERT INTO traced (id, v) VALUES (?, ?)", Ct);

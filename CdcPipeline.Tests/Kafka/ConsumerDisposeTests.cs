@@ -1,7 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using CdcPipeline.ServiceDefaults.Kafka;
-using CdcPipeline.Tests.Infrastructure;
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CdcPipeline.Tests.Kafka;
 
@@ -12,8 +13,8 @@ public sealed class ConsumerDisposeTests
     {
         var topic = $"dispose-{Guid.NewGuid():N}";
         var client = $"client-{Guid.NewGuid():N}";
-        using var meters = new TestMeterFactory();
-        using var telemetry = new KafkaTelemetry(meters);
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var telemetry = new KafkaTelemetry(metrics.GetRequiredService<IMeterFactory>());
         var inner = DispatchProxy.Create<IConsumer<string, byte[]>, LastReportOnDispose>();
         ((LastReportOnDispose)(object)inner).Configure(client, topic, telemetry.Lag);
         Assert.Equal("cdc.kafka.consumer.lag", telemetry.ConsumerLag.Name);
