@@ -9,7 +9,8 @@ namespace CdcPipeline.Consumer.Persistence;
 /// set-based statements and several changes of one row still apply in order. A change of a key that waits for its
 /// user (given, or found waiting earlier in the list) is not written: it waits too, so an order's changes apply in
 /// order. When PostgreSQL rejects a value, the list is split in halves until the offending change stands alone;
-/// every other change is applied.
+/// every other change is applied. The transaction first locks the users rows it will touch, in key order
+/// (<see cref="IChangeWriter.LockUsers"/>), so concurrent partitions wait for each other but never deadlock.
 /// </summary>
 internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
 {
@@ -46,6 +47,7 @@ internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
         var awaiting = new HashSet<Guid>(awaitingKeys);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var lockedUsers = await LockUsersAsync(writer, changes, connection, transaction, cancellationToken);
 
         foreach (var round in Rounds(changes))
         {
@@ -68,7 +70,7 @@ internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
             }
 
             await using var batch = new NpgsqlBatch(connection, transaction);
-            writer.AddRound(batch, toWrite.Select(index => changes[index]).ToArray());
+            writer.AddRound(batch, toWrite.Select(index => changes[index]).ToArray(), lockedUsers);
             RoundOutcome written;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
@@ -94,6 +96,22 @@ internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
+    }
+
+    private static async Task<Guid[]> LockUsersAsync(
+        IChangeWriter writer, IReadOnlyList<EntityChange> changes, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        await using var locks = new NpgsqlBatch(connection, transaction);
+        locks.BatchCommands.Add(writer.LockUsers(changes));
+        var locked = new List<Guid>();
+        await using var reader = await locks.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            locked.Add(reader.GetGuid(0));
+        }
+
+        return [.. locked];
     }
 
     /// <summary>Round n holds the n-th change (in offset order) of every row, as indexes into <paramref name="changes"/>.</summary>

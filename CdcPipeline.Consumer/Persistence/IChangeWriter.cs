@@ -9,8 +9,20 @@ namespace CdcPipeline.Consumer.Persistence;
 /// </summary>
 internal interface IChangeWriter
 {
-    /// <summary>Adds the round's statements to <paramref name="batch"/>; each returns the keys it could not apply.</summary>
-    void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round);
+    /// <summary>
+    /// The statement that opens the transaction: it locks, in key order, every users row the changes will lock later
+    /// (the users written, or the owners of the orders written), and returns their ids. Users and orders transactions
+    /// then take their locks in one global order. Without it they deadlocked: a user's soft delete cascades to its
+    /// orders while an orders partition updates them, each locking the rows in its own order.
+    /// </summary>
+    NpgsqlBatchCommand LockUsers(IReadOnlyList<EntityChange> changes);
+
+    /// <summary>
+    /// Adds the round's statements to <paramref name="batch"/>; each returns the keys it could not apply.
+    /// <paramref name="lockedUsers"/> are the rows <see cref="LockUsers"/> returned: an order's user that is not among
+    /// them appeared after the lock and is treated as not there yet, so no lock is taken out of order.
+    /// </summary>
+    void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round, Guid[] lockedUsers);
 
     /// <summary>Reads the results of <see cref="AddRound"/>'s statements, in order.</summary>
     Task<RoundOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken);

@@ -14,14 +14,22 @@ namespace CdcPipeline.Consumer.Persistence;
 /// </summary>
 internal sealed class OrderChangeWriter : IChangeWriter
 {
+    private const string Lock = """
+        SELECT id FROM users
+         WHERE id = ANY($1) OR id IN (SELECT user_id FROM orders WHERE id = ANY($2))
+         ORDER BY id
+           FOR SHARE
+        """;
+
     private const string Creates = """
         WITH s AS (
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::integer[], $5::numeric[], $6::timestamptz[], $7::text[])
                 AS s(id, status, user_id, quantity, total_amount, placed_at, trace_parent)),
         owners AS (
-            -- Locked until commit: a concurrent delete of the user waits for these orders (its cascade then sees
-            -- them), or these orders wait for it (and read it deleted). Unlocked, both miss each other.
-            SELECT u.id, u.is_deleted FROM users AS u WHERE u.id IN (SELECT user_id FROM s) ORDER BY u.id FOR SHARE),
+            -- Only the users the transaction locked first ($8, held until commit): a concurrent delete of the user
+            -- waits for these orders (its cascade then sees them), or these orders waited for it (and read it
+            -- deleted); unlocked, both would miss each other. A user that appeared since is missing for now.
+            SELECT u.id, u.is_deleted FROM users AS u WHERE u.id IN (SELECT user_id FROM s) AND u.id = ANY($8)),
         inserted AS (
             INSERT INTO orders AS o (id, status, user_id, quantity, total_amount, placed_at, is_deleted, trace_parent)
             SELECT s.id, s.status, s.user_id, s.quantity, s.total_amount, s.placed_at, u.is_deleted, s.trace_parent
@@ -34,7 +42,7 @@ internal sealed class OrderChangeWriter : IChangeWriter
                 WHERE (o.placed_at IS NULL OR o.placed_at < excluded.placed_at)
                   AND (o.modified_at IS NULL OR o.modified_at < excluded.placed_at)
             RETURNING o.id)
-        SELECT s.id, EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.user_id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM inserted)
+        SELECT s.id, s.user_id = ANY($8) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM inserted)
         """;
 
     private const string Updates = """
@@ -69,7 +77,15 @@ internal sealed class OrderChangeWriter : IChangeWriter
         SELECT s.id, EXISTS (SELECT 1 FROM orders AS o WHERE o.id = s.id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM applied)
         """;
 
-    public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round)
+    public NpgsqlBatchCommand LockUsers(IReadOnlyList<EntityChange> changes)
+    {
+        var orders = changes.Cast<OrderChange>().ToArray();
+        return ArrayBatchCommand.Create(Lock,
+            orders.Where(change => change.UserId is not null).Select(change => change.UserId!.Value).Distinct().ToArray(),
+            orders.Select(change => change.OrderId).Distinct().ToArray());
+    }
+
+    public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round, Guid[] lockedUsers)
     {
         var changes = round.Cast<OrderChange>().ToArray();
         var creates = changes.Where(change => change.Type == EventType.Create).ToArray();
@@ -83,7 +99,8 @@ internal sealed class OrderChangeWriter : IChangeWriter
             creates.Select(change => change.Quantity!.Value).ToArray(),
             creates.Select(change => change.Total!.Value).ToArray(),
             creates.Select(change => change.At).ToArray(),
-            creates.Select(change => change.TraceParent).ToArray()));
+            creates.Select(change => change.TraceParent).ToArray(),
+            lockedUsers));
         batch.BatchCommands.Add(ArrayBatchCommand.Create(Updates,
             updates.Select(change => change.OrderId).ToArray(),
             updates.Select(change => change.Status).ToArray(),

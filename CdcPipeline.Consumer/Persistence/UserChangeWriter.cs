@@ -15,6 +15,8 @@ namespace CdcPipeline.Consumer.Persistence;
 /// </summary>
 internal sealed class UserChangeWriter : IChangeWriter
 {
+    private const string Lock = "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE";
+
     private const string Creates = """
         WITH s AS (
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::timestamptz[], $5::text[])
@@ -59,7 +61,10 @@ internal sealed class UserChangeWriter : IChangeWriter
         SELECT s.id, EXISTS (SELECT 1 FROM users AS u WHERE u.id = s.id) AS stale FROM s WHERE s.id NOT IN (SELECT id FROM applied)
         """;
 
-    public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round)
+    public NpgsqlBatchCommand LockUsers(IReadOnlyList<EntityChange> changes) =>
+        ArrayBatchCommand.Create(Lock, changes.Select(change => change.Key).Distinct().ToArray());
+
+    public void AddRound(NpgsqlBatch batch, IReadOnlyList<EntityChange> round, Guid[] lockedUsers)
     {
         var changes = round.Cast<UserChange>().ToArray();
         var creates = changes.Where(change => change.Type == EventType.Create).ToArray();
