@@ -44,6 +44,9 @@ internal static class ConsumerServiceExtensions
                 // Incremental rebalancing: only the partitions that move are revoked (drained and committed first);
                 // the others keep being processed while the group rebalances.
                 settings.Config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
+                // Prefetch at most 16 MiB (librdkafka's default is 64 MiB), as the sink does: still dozens of batches
+                // ahead, and memory stays bounded while a backlog is caught up on.
+                settings.Config.QueuedMaxMessagesKbytes ??= 16 * 1024;
             },
             (provider, consumerBuilder) => provider.GetRequiredService<PartitionDispatcher>().Attach(consumerBuilder));
         builder.AddKafkaDeadLetterPublisher("kafka");

@@ -47,8 +47,11 @@ public sealed class ConsumerOptions
     /// </summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Events queued for one partition worker above which the partition is paused until it catches up.</summary>
-    public int MaxQueuedPerPartition { get; set; } = 5000;
+    /// <summary>
+    /// Events queued for one partition worker above which the partition is paused until it catches up: two batches
+    /// ahead keep the worker busy, and memory stays bounded however many partitions are assigned.
+    /// </summary>
+    public int MaxQueuedPerPartition { get; set; } = 1000;
 
     public IEnumerable<string> TopicNames => [Topics.Users, Topics.Orders];
 }
