@@ -10,7 +10,7 @@ namespace CdcPipeline.Consumer.Persistence;
 /// user (given, or found waiting earlier in the list) is not written: it waits too, so an order's changes apply in
 /// order. When PostgreSQL rejects a value, the list is split in halves until the offending change stands alone;
 /// every other change is applied. The transaction first locks the users rows it will touch, in key order
-/// (<see cref="IChangeWriter.LockUsers"/>), so concurrent partitions wait for each other but never deadlock.
+/// (<see cref="IChangeWriter.LockUsers"/>), so concurrent partitions wait for each other instead of deadlocking.
 /// </summary>
 internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
 {
