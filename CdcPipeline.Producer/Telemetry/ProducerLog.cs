@@ -61,4 +61,7 @@ internal static partial class ProducerLog
 
     [LoggerMessage(18, LogLevel.Information, "Topic {Topic} is ready with {Partitions} partitions")]
     public static partial void TopicReady(this ILogger logger, string topic, int partitions);
+
+    [LoggerMessage(19, LogLevel.Debug, "Delivered {EventType} {Key} to {Topic} [{Partition}] @{Offset}")]
+    public static partial void Delivered(this ILogger logger, EventType eventType, string key, string topic, int partition, long offset);
 }

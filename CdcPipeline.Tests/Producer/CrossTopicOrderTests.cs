@@ -58,6 +58,50 @@ public sealed class CrossTopicOrderTests
         });
     }
 
+    [Fact]
+    public async Task While_the_orders_broker_is_down_user_events_go_on_and_a_user_is_deleted_only_after_its_orders()
+    {
+        using var cluster = new MockKafkaCluster(brokerCount: 3);
+        using var kafka = new KafkaTestClient(cluster);
+        var settings = new ProducerSettings(cluster.BootstrapServers)
+            .With("Producer:Seed", "42")
+            .With("Producer:Mode", "continuous")
+            .With("Producer:EventsPerSecond", "500");
+        await kafka.CreateTopicAsync(settings.UsersTopic, partitions: 3);
+        await kafka.CreateTopicAsync(settings.OrdersTopic, partitions: 5);
+        for (var partition = 0; partition < 3; partition++)
+        {
+            cluster.SetPartitionLeader(settings.UsersTopic, partition, brokerId: 1);
+        }
+
+        for (var partition = 0; partition < 5; partition++)
+        {
+            cluster.SetPartitionLeader(settings.OrdersTopic, partition, brokerId: 2);
+        }
+
+        cluster.SetBrokerDown(2);
+        await using var producer = ProducerHost.Create(settings.Values);
+        producer.Start();
+
+        // Only user events can be acknowledged while the orders' broker is down; a user's DELETE waits for its orders.
+        await WaitUntilAsync(() => producer.Progress.Delivered >= 300, "300 user events acknowledged while the orders' broker is down");
+        var ordersBrokerUp = TruncatedToMilliseconds(DateTime.UtcNow);
+        cluster.SetBrokerUp(2);
+        var exitCode = await producer.StopAsync();
+
+        Assert.Equal(0, exitCode);
+        var users = await kafka.ReadToEndAsync(settings.UsersTopic, Timeout);
+        var orders = await kafka.ReadToEndAsync(settings.OrdersTopic, Timeout);
+        Assert.Equal(producer.Outcome.Summary!.Delivered, users.Count + orders.Count);
+        var ordersOfUser = orders.Where(r => Field(r, "event_type") == "CREATE").ToLookup(r => Field(r, "user_id"), r => r.KeyString);
+        var latestOrderEvent = orders.GroupBy(r => r.KeyString).ToDictionary(g => g.Key!, g => g.Max(r => r.TimestampUtc));
+        var deletes = users.Where(r => Field(r, "event_type") == "DELETE").ToList();
+        Assert.All(deletes, delete => Assert.All(ordersOfUser[delete.KeyString], order => Assert.True(
+            latestOrderEvent[order!] <= delete.TimestampUtc,
+            $"user {delete.KeyString} was deleted at {delete.TimestampUtc:O}, before its order {order} was sent ({latestOrderEvent[order!]:O})")));
+        Assert.Contains(deletes, delete => ordersOfUser[delete.KeyString].Any() && delete.TimestampUtc >= ordersBrokerUp);
+    }
+
     private static string? Field(KafkaRecord record, string name)
     {
         using var json = JsonDocument.Parse(record.Value!);
