@@ -29,6 +29,8 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
         var produced = ProducedEvents.InGeneratedOrder(users, orders);
         var distinct = produced.Distinct().ToList();
         var orphans = OrphanOrderEvents(distinct);
+        var acknowledged = producerRuns.SelectMany(run => ProducerAcknowledgement.In(run.Process.Output)).ToList();
+        var onTopics = users.Concat(orders).Select(r => (r.Topic, r.Partition, r.Offset, r.KeyString)).ToHashSet();
         var expectedRows = await ConsumerDeliveryTests.ReferenceAsync(referenceServer, distinct.Where(e => !orphans.Contains(e)));
 
         var tables = new CdcTables(peers.DatabaseConnectionString);
@@ -53,6 +55,7 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
             OrderEvents = distinct.Count(e => !e.IsUser),
             DuplicateEvents = produced.Count - distinct.Count,
             AcknowledgedEvents = producerRuns.Sum(run => LastDeliveredCount(run.Process.Output)),
+            AcknowledgedNotOnTopic = [.. acknowledged.Where(a => !onTopics.Contains((a.Topic, a.Partition, a.Offset, a.Key))).Select(a => a.ToString())],
             RetentionDrops = [.. RetentionDrops(users), .. RetentionDrops(orders)],
             Postgres =
             [
@@ -68,7 +71,7 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
             ExpectedDeadLetters = orphans.Count,
             MissingDeadLetters = orphans.Count(o => deadLetters.All(l => l.Event != o)),
             DeadLetters = deadLetters.Count,
-            UnexpectedDeadLetters = [.. deadLetters.Where(l => l.Event is null || !orphans.Contains(l.Event)).Select(l => UserCreateTiming(l, users) is { } timing ? $"{l}{Environment.NewLine}        {timing}" : l.ToString())],
+            UnexpectedDeadLetters = [.. deadLetters.Where(l => l.Event is null || !orphans.Contains(l.Event)).Select(l => UserCreateTiming(l, users, acknowledged) is { } timing ? $"{l}{Environment.NewLine}        {timing}" : l.ToString())],
             DeadLettersWithoutReason = deadLetters.Count(l => string.IsNullOrWhiteSpace(l.Reason)),
         };
     }
@@ -155,13 +158,14 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
     private static partial Regex DeliveredCount();
 
     /// <summary>
-    /// For a dead-lettered order event that names its user: when the letter was written and where the user's create
+    /// For a dead-lettered event that names its user: when the letter was written and where the user's create
     /// landed. A create appended among records created much later was held back on its way to Kafka; one appended in
-    /// time was held back by the Consumer. Null for any other dead letter.
+    /// time was held back by the Consumer; one not on the topic at all is told apart by whether a Producer logged
+    /// Kafka's acknowledgement of it. Null for any other dead letter.
     /// </summary>
-    private static string? UserCreateTiming(DeadLetter letter, IReadOnlyList<KafkaRecord> users)
+    private static string? UserCreateTiming(DeadLetter letter, IReadOnlyList<KafkaRecord> users, IReadOnlyList<ProducerAcknowledgement> acknowledged)
     {
-        if (letter.Event is not { IsUser: false } order || Field(order, "user_id") is not { } userId)
+        if (letter.Event is not { } named || Field(named, "user_id") is not { } userId)
         {
             return null;
         }
@@ -170,7 +174,9 @@ internal sealed partial class PipelineChecker(LocalPeers peers, PostgresFixture 
             && Field(new WireEvent(true, userId, value), "event_type") == "CREATE");
         if (create is null)
         {
-            return $"dead-lettered {Time(letter.TimestampUtc)}; no create of user {userId} on the users topic";
+            var acknowledgement = acknowledged.FirstOrDefault(a => a.Key == userId && a.EventType == "CREATE");
+            return $"dead-lettered {Time(letter.TimestampUtc)}; no create of user {userId} on the users topic; " +
+                (acknowledgement is null ? "no Producer logged an acknowledgement of it" : $"a Producer logged it: {acknowledgement}");
         }
 
         var partition = users.Where(r => r.Partition == create.Partition).OrderBy(r => r.Offset).ToList();

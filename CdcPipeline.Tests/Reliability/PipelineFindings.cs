@@ -17,6 +17,9 @@ internal sealed record PipelineFindings
     /// <summary>Events the Producer processes logged as acknowledged by Kafka (a lower bound: a killed one logged its last count up to a second before).</summary>
     public long AcknowledgedEvents { get; init; }
 
+    /// <summary>Acknowledgements a Producer logged whose offset on the topic holds no record of that key.</summary>
+    public IReadOnlyList<string> AcknowledgedNotOnTopic { get; init; } = [];
+
     public IReadOnlyList<string> RetentionDrops { get; init; } = [];
 
     public IReadOnlyList<RowComparison> Postgres { get; init; } = [];
@@ -34,7 +37,7 @@ internal sealed record PipelineFindings
     public int DeadLettersWithoutReason { get; init; }
 
     /// <summary>Acknowledged events not on their topic, rows missing in PostgreSQL or Cassandra, orders neither applied nor dead-lettered.</summary>
-    public long Lost => Math.Max(0, AcknowledgedEvents - Events) + Postgres.Concat(Cassandra).Sum(c => c.Missing) + MissingDeadLetters;
+    public long Lost => Math.Max(Math.Max(0, AcknowledgedEvents - Events), AcknowledgedNotOnTopic.Count) + Postgres.Concat(Cassandra).Sum(c => c.Missing) + MissingDeadLetters;
 
     /// <summary>Events twice on their topic, rows in PostgreSQL or Cassandra that no event implies.</summary>
     public long Doubled => DuplicateEvents + Postgres.Concat(Cassandra).Sum(c => c.Unexpected);
@@ -48,6 +51,11 @@ internal sealed record PipelineFindings
     {
         var text = new StringBuilder();
         text.AppendLine($"  events: {Events} ({UserEvents} users, {OrderEvents} orders), {AcknowledgedEvents}+ acknowledged to the Producer, {DuplicateEvents} twice on their topic");
+        foreach (var missing in AcknowledgedNotOnTopic.Take(5))
+        {
+            text.AppendLine($"  acknowledged, not on its topic: {missing}");
+        }
+
         foreach (var drop in RetentionDrops)
         {
             text.AppendLine($"  retention dropped messages (volume too high for the mock cluster): {drop}");

@@ -97,6 +97,8 @@ internal sealed class PipelineServices : IDisposable
         {
             case Producer:
                 environment["Producer__Mode"] = "continuous";
+                // Each acknowledgement with its offset, so the checker finds every acknowledged event on its topic.
+                environment["Logging__LogLevel__CdcPipeline.Producer.Delivery.EventSender"] = "Debug";
                 // Each incarnation continues with the run's next seed: its entities are its own, so a killed one
                 // leaves nothing the next one builds on.
                 environment["Producer__Seed"] = unchecked((_seed * 31) + incarnation).ToString(CultureInfo.InvariantCulture);
