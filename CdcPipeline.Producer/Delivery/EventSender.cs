@@ -77,14 +77,21 @@ internal sealed class EventSender(
     public DeliverySummary Flush(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var remaining = producer.Flush(TimeSpan.Zero);
-        while ((remaining > 0 || Interlocked.Read(ref _heldBack) > 0) && DateTime.UtcNow < deadline)
+        TimeSpan Left(TimeSpan most) => TimeSpan.FromTicks(Math.Clamp((deadline - DateTime.UtcNow).Ticks, 0, most.Ticks));
+
+        // Held-back events go once the events they follow settle; the count falls only after the event was handed
+        // over, so the final flush below covers every one of them.
+        while (Interlocked.Read(ref _heldBack) > 0 && DateTime.UtcNow < deadline)
         {
-            // Flushing serves the delivery reports that let held-back events go.
-            remaining = producer.Flush(TimeSpan.FromTicks(Math.Clamp((deadline - DateTime.UtcNow).Ticks, 0, FlushStep.Ticks)));
+            if (producer.Flush(Left(FlushStep)) == 0)
+            {
+                // Nothing in flight: the held-back events' dependencies settled, their hand-over is under way.
+                Thread.Sleep(1);
+            }
         }
 
         var heldBack = Interlocked.Read(ref _heldBack);
+        var remaining = producer.Flush(Left(timeout));
         if (remaining > 0 || heldBack > 0)
         {
             logger.FlushTimedOut((int)Math.Min(int.MaxValue, remaining + heldBack), timeout);
