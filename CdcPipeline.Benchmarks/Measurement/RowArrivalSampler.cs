@@ -15,7 +15,7 @@ namespace CdcPipeline.Benchmarks.Measurement;
 /// </summary>
 internal sealed class RowArrivalSampler : IAsyncDisposable
 {
-    public const int SamplesPerSecond = 15;
+    public const int SamplesPerSecond = 40;
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
 
@@ -23,7 +23,7 @@ internal sealed class RowArrivalSampler : IAsyncDisposable
     private readonly PreparedStatement _user;
     private readonly PreparedStatement _order;
     private readonly int _every;
-    private readonly ConcurrentBag<(DateTimeOffset EventTime, double LatencyMs)> _arrived = [];
+    private readonly ConcurrentBag<(DateTimeOffset EventTime, double LatencyMs, bool IsUser)> _arrived = [];
     private readonly ConcurrentDictionary<Task, byte> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _reader;
@@ -55,7 +55,7 @@ internal sealed class RowArrivalSampler : IAsyncDisposable
     public int Missing => Volatile.Read(ref _missing);
 
     /// <summary>Stops sampling, waits for the rows still awaited, and returns every latency, by event time.</summary>
-    public async Task<IReadOnlyList<(DateTimeOffset EventTime, double LatencyMs)>> FinishAsync()
+    public async Task<IReadOnlyList<(DateTimeOffset EventTime, double LatencyMs, bool IsUser)>> FinishAsync()
     {
         await _stop.CancelAsync();
         _reader.Join();
@@ -97,7 +97,7 @@ internal sealed class RowArrivalSampler : IAsyncDisposable
                 var isUser = result.Topic == usersTopic;
                 var id = Guid.Parse(body.GetProperty(isUser ? "user_id" : "order_id").GetString()!);
                 var time = DateTimeOffset.Parse(body.GetProperty(isUser ? "created_at" : "placed_at").GetString()!, CultureInfo.InvariantCulture);
-                var wait = AwaitRowAsync(isUser ? _user : _order, id, time);
+                var wait = AwaitRowAsync(isUser, id, time);
                 _pending.TryAdd(wait, 0);
                 _ = wait.ContinueWith(t => _pending.TryRemove(t, out _), TaskScheduler.Default);
             }
@@ -108,15 +108,15 @@ internal sealed class RowArrivalSampler : IAsyncDisposable
         }
     }
 
-    private async Task AwaitRowAsync(PreparedStatement statement, Guid id, DateTimeOffset eventTime)
+    private async Task AwaitRowAsync(bool isUser, Guid id, DateTimeOffset eventTime)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < GiveUpAfter)
         {
-            var rows = await _session.QueryAsync(statement, id);
+            var rows = await _session.QueryAsync(isUser ? _user : _order, id);
             if (rows.CurrentPage.Count > 0)
             {
-                _arrived.Add((eventTime, (DateTimeOffset.UtcNow - eventTime).TotalMilliseconds));
+                _arrived.Add((eventTime, (DateTimeOffset.UtcNow - eventTime).TotalMilliseconds, isUser));
                 return;
             }
 

@@ -131,7 +131,13 @@ internal static class EndToEndStage
             : !reached ? $"Producer reached {achieved:N0}/s"
             : rows.Missing > 0 ? $"{rows.Missing} sampled rows never arrived"
             : "latency grew during the step";
-        context.Log($"end to end: {rate:N0}/s -> p50 {Percentiles.Of(latencies, 50):N0} ms, p99 {Percentiles.Of(latencies, 99):N0} ms, {verdict}");
+        string Kind(bool isUser)
+        {
+            var kind = arrivals.Where(a => a.IsUser == isUser).Select(a => a.LatencyMs).ToList();
+            return $"{kind.Count} {(isUser ? "users" : "orders")} p50 {Percentiles.Of(kind, 50):N0} ms, p99 {Percentiles.Of(kind, 99):N0} ms";
+        }
+
+        context.Log($"end to end: {rate:N0}/s -> p50 {Percentiles.Of(latencies, 50):N0} ms, p99 {Percentiles.Of(latencies, 99):N0} ms ({Kind(true)}; {Kind(false)}), {verdict}");
         return new LatencyResult(rate, achieved, latencies.Count,
             Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99),
             commitLatencies.Count, Percentiles.Of(commitLatencies, 50), Percentiles.Of(commitLatencies, 99), sustained, verdict);
