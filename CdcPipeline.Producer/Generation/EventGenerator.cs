@@ -204,8 +204,9 @@ internal sealed class EventGenerator
 
     private OrderEvent CancelOrder()
     {
+        // It stays among its user's orders: the user's DELETE must still follow this event.
         var orderId = _liveOrders.Pick(_faker.Random);
-        ForgetOrder(orderId);
+        _liveOrders.Remove(orderId);
         return new OrderEvent
         {
             EventType = EventType.Delete,

@@ -11,7 +11,7 @@ internal sealed record GeneratedEvent(EntityKind Kind, EventType Type, string Ke
     /// <summary>
     /// Users and orders are separate topics, each partition on its own leader, so an event can overtake an earlier
     /// one of the other topic: an order's CREATE names its user (the user's CREATE first), a user's DELETE ends its
-    /// orders (their events first).
+    /// orders (the events of every order placed for it first, cancelled ones too).
     /// </summary>
     public IReadOnlyList<string> After { get; init; } = [];
 }
