@@ -55,6 +55,7 @@ internal static class ConsumerServiceExtensions
         services.AddSingleton<ConsumerHealth>();
         services.AddSingleton<UserChangeWriter>();
         services.AddSingleton<OrderChangeWriter>();
+        services.AddSingleton<TransactionGate>();
         services.AddSingleton<ChangeApplier>();
         services.AddSingleton<DatabaseRetry>();
         services.AddSingleton<MissingUserRetry>();

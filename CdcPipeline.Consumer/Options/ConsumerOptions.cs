@@ -14,6 +14,12 @@ public sealed class ConsumerOptions
     /// <summary>Most events of one partition written in one transaction.</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Most transactions open at once across all partition workers; a worker whose batch is ready waits for a free
+    /// one. More than the database's cores buys nothing but row-lock waits between the partitions' transactions.
+    /// </summary>
+    public int MaxConcurrentTransactions { get; set; } = 2 * Environment.ProcessorCount;
+
     /// <summary>How long a partition worker waits to fill a batch before it writes what it has.</summary>
     public TimeSpan BatchTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 

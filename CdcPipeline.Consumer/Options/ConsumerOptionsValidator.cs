@@ -25,6 +25,11 @@ internal sealed class ConsumerOptionsValidator : IValidateOptions<ConsumerOption
             failures.Add($"{Section}:BatchSize must be between 1 and 100000 (was {options.BatchSize}).");
         }
 
+        if (options.MaxConcurrentTransactions is < 1 or > 1000)
+        {
+            failures.Add($"{Section}:MaxConcurrentTransactions must be between 1 and 1000 (was {options.MaxConcurrentTransactions}).");
+        }
+
         if (options.MaxQueuedPerPartition < options.BatchSize)
         {
             failures.Add($"{Section}:MaxQueuedPerPartition must be at least {Section}:BatchSize ({options.BatchSize}) (was {options.MaxQueuedPerPartition}).");

@@ -11,8 +11,9 @@ namespace CdcPipeline.Consumer.Persistence;
 /// order. When PostgreSQL rejects a value, the list is split in halves until the offending change stands alone;
 /// every other change is applied. The transaction first locks the users rows it will touch, in key order
 /// (<see cref="IChangeWriter.LockUsers"/>), so concurrent partitions wait for each other instead of deadlocking.
+/// The transactions of all partitions take turns at the <see cref="TransactionGate"/>.
 /// </summary>
-internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
+internal sealed class ChangeApplier(NpgsqlDataSource dataSource, TransactionGate gate)
 {
     /// <summary>No order of the batch waits for its user yet.</summary>
     public static readonly IReadOnlySet<Guid> NoAwaitingKeys = new HashSet<Guid>();
@@ -40,7 +41,11 @@ internal sealed class ChangeApplier(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<ChangeOutcome[]> ApplyInTransactionAsync(
+    private Task<ChangeOutcome[]> ApplyInTransactionAsync(
+        IChangeWriter writer, IReadOnlyList<EntityChange> changes, IReadOnlySet<Guid> awaitingKeys, CancellationToken cancellationToken) =>
+        gate.RunAsync(token => ApplyInOpenTransactionAsync(writer, changes, awaitingKeys, token), cancellationToken);
+
+    private async Task<ChangeOutcome[]> ApplyInOpenTransactionAsync(
         IChangeWriter writer, IReadOnlyList<EntityChange> changes, IReadOnlySet<Guid> awaitingKeys, CancellationToken cancellationToken)
     {
         var outcomes = new ChangeOutcome[changes.Count];

@@ -1,7 +1,9 @@
 using CdcPipeline.Consumer.Decoding;
+using CdcPipeline.Consumer.Options;
 using CdcPipeline.Consumer.Persistence;
 using CdcPipeline.Events;
 using CdcPipeline.Tests.Infrastructure.Postgres;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CdcPipeline.Tests.Consumer;
@@ -23,7 +25,8 @@ public sealed class ConcurrentPartitionsTests(PostgresFixture postgres)
     {
         var tables = new CdcTables(await postgres.CreateDatabaseAsync());
         await using var dataSource = NpgsqlDataSource.Create(tables.ConnectionString);
-        var applier = new ChangeApplier(dataSource);
+        using var gate = new TransactionGate(Options.Create(new ConsumerOptions { MaxConcurrentTransactions = 2 }));
+        var applier = new ChangeApplier(dataSource, gate);
         var (userWriter, orderWriter) = (new UserChangeWriter(), new OrderChangeWriter());
         var deadlocks = new List<string>();
         var random = new Random(20261203);

@@ -98,6 +98,7 @@ public sealed class ConsumerHostingTests(KafkaFixture kafka, PostgresFixture pos
     [InlineData("Consumer:IdleTimeout", "-00:00:01")]
     [InlineData("Consumer:Topics:Orders", "")]
     [InlineData("Consumer:MaxParkedPerPartition", "0")]
+    [InlineData("Consumer:MaxConcurrentTransactions", "0")]
     [InlineData("Consumer:MissingUserRetryMaxDelay", "00:00:00.001")]
     public async Task A_wrong_setting_stops_the_start_with_a_message_naming_it(string setting, string value)
     {
