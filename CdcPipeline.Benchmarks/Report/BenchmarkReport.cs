@@ -60,19 +60,23 @@ internal sealed class BenchmarkReport
                 $"| {c.Stage} | {c.Size:N0} | {c.Figure}: {c.Value:N0} {c.Unit} | {c.Baseline}: {c.BaselineValue:N0} {c.Unit} | {c.Ratio:0.00}x | {(c.TargetRatio is { } t ? $">= {t:0.##}x" : "")} | {Verdict(c.Met)} |");
         }
 
-        text.AppendLine();
-        text.AppendLine("| end to end (Producer event -> Cassandra row) | achieved | samples | p50 | p95 | p99 | commit -> Kafka p50 / p99 | target | met |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
-        foreach (var l in Latencies)
+        if (Latencies.Count > 0)
         {
-            var targeted = l.TargetRate == LatencyTargetRate;
+            text.AppendLine();
+            text.AppendLine("| end to end (Producer event -> Cassandra row) | achieved | samples | p50 | p95 | p99 | commit -> Kafka p50 / p99 | target | met |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---|");
+            foreach (var l in Latencies)
+            {
+                var targeted = l.TargetRate == LatencyTargetRate;
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {l.TargetRate:N0} events/s | {l.AchievedRate:N0}/s | {l.Samples} | {l.P50Ms:N0} ms | {l.P95Ms:N0} ms | {l.P99Ms:N0} ms | {l.CommitP50Ms:N0} / {l.CommitP99Ms:N0} ms | {(targeted ? "p99 < 1 s" : "")} | {(targeted ? Verdict(l.P99Ms < LatencyTargetMs) : "")} |");
+            }
+
+            text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {l.TargetRate:N0} events/s | {l.AchievedRate:N0}/s | {l.Samples} | {l.P50Ms:N0} ms | {l.P95Ms:N0} ms | {l.P99Ms:N0} ms | {l.CommitP50Ms:N0} / {l.CommitP99Ms:N0} ms | {(targeted ? "p99 < 1 s" : "")} | {(targeted ? Verdict(l.P99Ms < LatencyTargetMs) : "")} |");
+                $"Highest rate sustained without growing lag: **{(HighestSustainedRate is { } rate ? rate.ToString("N0", CultureInfo.InvariantCulture) + " events/s" : "none of those tried")}** ({SustainedNote}).");
         }
 
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"Highest rate sustained without growing lag: **{(HighestSustainedRate is { } rate ? rate.ToString("N0", CultureInfo.InvariantCulture) + " events/s" : "none of those tried")}** ({SustainedNote}).");
         text.AppendLine();
         text.AppendLine("| service | stage | events | peak RSS | CPU | events per CPU second | target | met |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---|---|");
