@@ -6,7 +6,7 @@ namespace CdcPipeline.Consumer.Persistence;
 /// <summary>
 /// Lets at most <c>Consumer:MaxConcurrentTransactions</c> transactions be open at once across all partition workers;
 /// the others wait their turn. On two cores, 80 partitions writing at once spent their time waiting
-/// for each other's row locks: with four at a time the Consumer applied 14,200 - 14,800 events/s instead of
+/// for each other's row locks: with four at a time the Consumer applied 13,900 - 14,800 events/s instead of
 /// 10,600 - 11,100/s.
 /// </summary>
 internal sealed class TransactionGate(IOptions<ConsumerOptions> options) : IDisposable
