@@ -15,8 +15,9 @@ public sealed class ConsumerOptions
     public int BatchSize { get; set; } = 500;
 
     /// <summary>
-    /// Most transactions open at once across all partition workers; a worker whose batch is ready waits for a free
-    /// one. More than the database's cores buys nothing but row-lock waits between the partitions' transactions.
+    /// Most transactions open at once across all partition workers (default: twice this machine's cores); a worker
+    /// whose batch is ready waits for a free one. Beyond a few per core, more only add row-lock waits between the
+    /// partitions' transactions.
     /// </summary>
     public int MaxConcurrentTransactions { get; set; } = 2 * Environment.ProcessorCount;
 
