@@ -52,6 +52,28 @@ public sealed class PostgresDataDirectoriesTests
         }
     }
 
+    [Fact]
+    public void Directory_without_its_owner_file_yet_is_kept_while_it_is_new()
+    {
+        var root = PostgresDataDirectories.NewPath();
+        Directory.CreateDirectory(root);
+        try
+        {
+            var removed = PostgresDataDirectories.SweepStale();
+
+            Assert.DoesNotContain(root, removed);
+            Assert.True(Directory.Exists(root));
+
+            Directory.SetLastWriteTimeUtc(root, DateTime.UtcNow.AddMinutes(-2));
+            Assert.Contains(root, PostgresDataDirectories.SweepStale());
+            Assert.False(Directory.Exists(root));
+        }
+        finally
+        {
+            PostgresDataDirectories.Delete(root);
+        }
+    }
+
     private static int ExitedProcessId()
     {
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;

@@ -6,12 +6,14 @@ namespace CdcPipeline.AppHost.Local.Postgres;
 /// <summary>
 /// The throwaway directories of the local PostgreSQL, one per AppHost run, in the temp directory. Each records the
 /// AppHost that owns it; one whose AppHost and server are both gone (an AppHost that was killed runs no cleanup) is
-/// stale and removed by the next run.
+/// stale and removed by the next run. One without its owner file is being created or removed by its own run, and is
+/// left alone while it was changed in the last minute.
 /// </summary>
 internal static class PostgresDataDirectories
 {
     public const string Prefix = "cdc-apphost-pg-";
     private const string OwnerFile = "apphost.pid";
+    private static readonly TimeSpan OwnerFileGrace = TimeSpan.FromMinutes(1);
 
     public static string NewPath() => Path.Combine(Path.GetTempPath(), Prefix + Guid.NewGuid().ToString("N")[..12]);
 
@@ -30,11 +32,19 @@ internal static class PostgresDataDirectories
         File.WriteAllText(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Removes <paramref name="root"/>, also when another run's sweep removes parts of it at the same time.</summary>
     public static void Delete(string root)
     {
-        if (Directory.Exists(root))
+        for (var attempt = 1; Directory.Exists(root); attempt++)
         {
-            Directory.Delete(root, recursive: true);
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // A file or directory went away while this walked the tree: look again.
+            }
         }
     }
 
@@ -44,7 +54,9 @@ internal static class PostgresDataDirectories
         var removed = new List<string>();
         foreach (var root in Directory.GetDirectories(Path.GetTempPath(), Prefix + "*"))
         {
-            if (IsAlive(ReadPid(Path.Combine(root, OwnerFile))) || IsAlive(ReadPid(Path.Combine(root, "data", "postmaster.pid"))))
+            var owner = Path.Combine(root, OwnerFile);
+            if (IsAlive(ReadPid(owner)) || IsAlive(ReadPid(Path.Combine(root, "data", "postmaster.pid")))
+                || (!File.Exists(owner) && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(root) < OwnerFileGrace))
             {
                 continue;
             }
