@@ -12,7 +12,7 @@ public sealed class ConsumerOptions
     public string GroupId { get; set; } = "cdc-consumer";
 
     /// <summary>Most events of one partition written in one transaction.</summary>
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 1000;
 
     /// <summary>
     /// Most transactions open at once across all partition workers (default: twice this machine's cores); a worker
@@ -55,8 +55,8 @@ public sealed class ConsumerOptions
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Events queued for one partition worker above which the partition is paused until it catches up: two batches
-    /// ahead keep the worker busy, and memory stays bounded however many partitions are assigned.
+    /// Events queued for one partition worker above which the partition is paused until it catches up: the next batch
+    /// is ready while one is written, and memory stays bounded however many partitions are assigned.
     /// </summary>
     public int MaxQueuedPerPartition { get; set; } = 1000;
 
