@@ -17,6 +17,6 @@ internal sealed partial record ProducerAcknowledgement(string EventType, string 
 
     public override string ToString() => $"{EventType} {Key} acknowledged at {Topic}[{Partition}]@{Offset}";
 
-    [GeneratedRegex(@"Delivered (?<type>\w+) (?<key>\S+) to (?<topic>\S+) \[(?<partition>\d+)\] @(?<offset>\d+)")]
+    [GeneratedRegex(@"Delivered (?<type>\w+) (?<key>\S+) to (?<topic>\S+) \[(?<partition>\d+)\] @(?<offset>-?\d+)")]
     private static partial Regex DeliveredLine();
 }
